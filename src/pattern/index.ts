@@ -2,12 +2,14 @@
  * The EventBridge event-pattern language: parse, validate and match, exactly as Amazon EventBridge does.
  * No AWS or Serverless imports here.
  *
- * Public API (stable; other modules depend on these signatures):
  * - parseEventPattern(input) -> EventPattern            throws InvalidEventPatternError
- * - checkEventPattern(input) -> InvalidEventPatternError | undefined
+ * - checkEventPattern(input) -> PatternError | undefined
  * - matchEventPattern(pattern, event) -> boolean
- * - testEventPattern(pattern, event) -> boolean         TestEventPattern API semantics; throws InvalidEventPatternError / InvalidEventError
- * - RuleIndex<Id>: add(id, pattern) / remove(id) / match(event) -> Id[]
+ * - testEventPattern(pattern, event) -> boolean         TestEventPattern API semantics
+ * - RuleIndex<Id>: many patterns, one event -> the ids that match
  */
 export * from './errors';
 export * from './api';
+export { RuleIndex } from './rule-index';
+export type { Matcher, Leaf } from './matchers';
+export type { Branch, FieldCondition } from './compile';
