@@ -1,0 +1,143 @@
+/**
+ * Errors of the catalog: every problem found in the pattern files and the project config of one run,
+ * collected as {@link CatalogIssue}s and thrown together as one {@link CatalogError}.
+ */
+
+/**
+ * Stable issue codes. Tests and tools match on these, never on message text.
+ *
+ * | code | raised when |
+ * | --- | --- |
+ * | `PATTERNS_DIR_NOT_FOUND` | the patterns directory does not exist |
+ * | `FILE_READ_FAILED` | a pattern file could not be read |
+ * | `YAML_SYNTAX` | the YAML does not parse (or is empty) |
+ * | `YAML_DUPLICATE_KEY` | a mapping repeats a key |
+ * | `SCHEMA_UNKNOWN_KEY` | a key the format does not define (typo) |
+ * | `SCHEMA_INVALID` | a value of the wrong type, out of range, missing, or both/neither of pattern and schedule |
+ * | `INVALID_EVENT_PATTERN` | EventBridge would reject the event pattern |
+ * | `RULE_NAME_INVALID` | the name derived from the file path is not 1-64 chars of `[.\-_A-Za-z0-9]` |
+ * | `RULE_NAME_COLLISION` | two files derive the same rule name |
+ * | `UNKNOWN_FUNCTION` | a target names a function that serverless.yml does not define |
+ * | `UNKNOWN_TOPIC` | `notify.topic` is not a key of `custom.patchbay.topics` |
+ * | `INVALID_JMESPATH` | `filter` or a `select` value is not a valid JMESPath expression |
+ * | `UNKNOWN_SUBJECT_FIELD` | a `{placeholder}` of `notify.subject` is neither a select key nor a built-in field |
+ * | `TEST_EVENT_NOT_FOUND` | a file of `tests.match`/`tests.no-match` does not exist |
+ * | `TEST_EVENT_INVALID` | a test event file is not a JSON object |
+ * | `SCHEDULE_NOT_ON_DEFAULT_BUS` | a schedule rule names a custom bus (EventBridge runs schedules on the default bus only) |
+ * | `SCHEDULE_WITH_TESTS` | a schedule rule has sample-event tests (it has no pattern to test) |
+ * | `CONFIG_INVALID` | `custom.patchbay` in serverless.yml does not follow its schema |
+ */
+export const CatalogIssueCode = {
+  PATTERNS_DIR_NOT_FOUND: 'PATTERNS_DIR_NOT_FOUND',
+  FILE_READ_FAILED: 'FILE_READ_FAILED',
+  YAML_SYNTAX: 'YAML_SYNTAX',
+  YAML_DUPLICATE_KEY: 'YAML_DUPLICATE_KEY',
+  SCHEMA_UNKNOWN_KEY: 'SCHEMA_UNKNOWN_KEY',
+  SCHEMA_INVALID: 'SCHEMA_INVALID',
+  INVALID_EVENT_PATTERN: 'INVALID_EVENT_PATTERN',
+  RULE_NAME_INVALID: 'RULE_NAME_INVALID',
+  RULE_NAME_COLLISION: 'RULE_NAME_COLLISION',
+  UNKNOWN_FUNCTION: 'UNKNOWN_FUNCTION',
+  UNKNOWN_TOPIC: 'UNKNOWN_TOPIC',
+  INVALID_JMESPATH: 'INVALID_JMESPATH',
+  UNKNOWN_SUBJECT_FIELD: 'UNKNOWN_SUBJECT_FIELD',
+  TEST_EVENT_NOT_FOUND: 'TEST_EVENT_NOT_FOUND',
+  TEST_EVENT_INVALID: 'TEST_EVENT_INVALID',
+  SCHEDULE_NOT_ON_DEFAULT_BUS: 'SCHEDULE_NOT_ON_DEFAULT_BUS',
+  SCHEDULE_WITH_TESTS: 'SCHEDULE_WITH_TESTS',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+} as const;
+
+export type CatalogIssueCode = (typeof CatalogIssueCode)[keyof typeof CatalogIssueCode];
+
+/**
+ * One problem in one file.
+ *
+ * @example
+ * {
+ *   "code": "INVALID_EVENT_PATTERN",
+ *   "filePath": "patterns/iam/root-login.yml",
+ *   "pointer": "/pattern/detail/userIdentity/type/0/prefix",
+ *   "line": 7, "column": 21,
+ *   "found": "Event pattern is not valid. Reason: prefix match pattern must be a string",
+ *   "message": "patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 7, column 21)"
+ * }
+ */
+export interface CatalogIssue {
+  code: CatalogIssueCode;
+  /** Project-relative, posix separators (`patterns/iam/root-login.yml`, `serverless.yml`). */
+  filePath: string;
+  /** RFC 6901 pointer into the file's document; `''` for the whole file. */
+  pointer: string;
+  /** 1-based line of the node the pointer names, when the source position is known. */
+  line?: number;
+  /** 1-based column of that node. */
+  column?: number;
+  /** What was found, e.g. `unknown key "notfy"`. */
+  found?: string;
+  /** What is allowed instead, e.g. `allowed keys: function, filter, select, notify`. */
+  allowed?: string;
+  /** `<filePath>#<pointer>: <found>; <allowed> (line L, column C)`. */
+  message: string;
+}
+
+/** The fields of an issue before its message is rendered. */
+export type CatalogIssueInput = Omit<CatalogIssue, 'message'>;
+
+/**
+ * Render an issue the way every patchbay error reads:
+ * `patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0: <found>; <allowed> (line 7, column 9)`.
+ */
+export function formatIssue(issue: CatalogIssueInput): string {
+  const what = [issue.found, issue.allowed].filter((part) => part !== undefined && part !== '').join('; ');
+  const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
+  return `${issue.filePath}#${issue.pointer}: ${what || 'invalid'}${where}`;
+}
+
+/** Build a {@link CatalogIssue} with its rendered message. */
+export function createIssue(input: CatalogIssueInput): CatalogIssue {
+  const issue: CatalogIssue = { ...input, message: formatIssue(input) };
+  for (const key of Object.keys(issue) as (keyof CatalogIssue)[]) {
+    if (issue[key] === undefined) delete issue[key];
+  }
+  return issue;
+}
+
+/**
+ * Every problem of a catalog load (or of the project config), thrown at once.
+ * `code` is always `PATCHBAY_INVALID_CATALOG`; `issues` is sorted by file, then line, then pointer.
+ *
+ * @example
+ * try { await loadCatalog({ rootDir, config }); }
+ * catch (error) {
+ *   if (error instanceof CatalogError) for (const issue of error.issues) console.error(issue.message);
+ * }
+ */
+export class CatalogError extends Error {
+  readonly code = 'PATCHBAY_INVALID_CATALOG';
+  readonly issues: CatalogIssue[];
+
+  constructor(issues: CatalogIssue[], options?: { cause?: unknown }) {
+    const sorted = sortIssues(issues);
+    const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
+    super(`Invalid patchbay catalog (${count}):\n${sorted.map((issue) => `  - ${issue.message}`).join('\n')}`, options);
+    this.name = 'CatalogError';
+    this.issues = sorted;
+  }
+}
+
+/** Stable order: file, then line (issues without a position first), then pointer, then code. */
+export function sortIssues(issues: readonly CatalogIssue[]): CatalogIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      compare(a.filePath, b.filePath) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      compare(a.pointer, b.pointer) ||
+      compare(a.code, b.code),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
