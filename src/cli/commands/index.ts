@@ -1,0 +1,9 @@
+/**
+ * Every `patchbay` command, one module each. To add a command, write `commands/<name>.ts` exporting
+ * `register<Name>Command(program, context)` and list it here.
+ */
+import { registerTestEventPatternCommand } from './test-event-pattern';
+import type { RegisterCommand } from './types';
+
+/** The registered commands, in the order `patchbay help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [registerTestEventPatternCommand];

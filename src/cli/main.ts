@@ -1,0 +1,61 @@
+/**
+ * The `patchbay` command line (bin/patchbay.js calls {@link main}). Standalone: no Serverless start-up; it reads
+ * serverless.yml and the pattern files itself, through the same catalog, compiler and runtime code the plugin and
+ * the deployed handler use.
+ *
+ * Each command lives in its own file under `commands/` and is listed in `commands/index.ts`.
+ */
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands';
+import type { CliContext } from './commands/types';
+import { processIo, type CliIo } from './io';
+
+/** Exit code for a command line that could not be understood (unknown command or option, missing value). */
+export const USAGE_EXIT_CODE = 2;
+
+/**
+ * Build the `patchbay` program with every command registered.
+ * @param context - receives the exit code chosen by the command that runs.
+ */
+export function createProgram(context: CliContext): Command {
+  const { io } = context;
+  const program = new Command('patchbay')
+    .description('Declarative Amazon EventBridge routing: test pattern files and route sample events offline.')
+    .exitOverride()
+    .showHelpAfterError('(run patchbay help for usage)')
+    .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) });
+  for (const register of COMMANDS) register(program, context);
+  // Subcommands inherit exitOverride/output only when set before they are added: set them again on each.
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
+  }
+  return program;
+}
+
+/**
+ * Run the command line.
+ * @param argv - `process.argv` (node, script, then the arguments).
+ * @param io - streams, working directory and environment; the real process's by default.
+ * @returns the exit code: 0 success, otherwise as documented per command (2 for usage errors).
+ * @example
+ * main(['node', 'patchbay', 'test', '--root', '.']).then((code) => { process.exitCode = code; });
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const context: CliContext = { io, exitCode: 0 };
+  const program = createProgram(context);
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return USAGE_EXIT_CODE;
+  }
+  try {
+    await program.parseAsync([...argv]);
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exitCode 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+    }
+    io.stderr.write(`patchbay: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}
