@@ -92,9 +92,9 @@ function findNode(document: Document, segments: string[], wantKey: boolean): Nod
       const pair = node.items.find((item) => isPair(item) && keyText(item.key) === segment);
       if (!pair) return node;
       if (last && wantKey && pair.key && typeof pair.key === 'object') return pair.key as Node;
-      // `key:` with nothing after it has a null value node without a range: point at the key then.
+      // `key:` with nothing after it has an empty null value node: point at the key then.
       const value = pair.value as Node | null;
-      node = value && value.range ? value : pair.key;
+      node = value && value.range && value.range[1] > value.range[0] ? value : pair.key;
     } else if (isSeq(node)) {
       const item = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined;
       if (!item) return node;

@@ -1,0 +1,81 @@
+import { buildManifest, type Catalog } from '../../../src/catalog';
+
+const catalog: Catalog = {
+  config: { service: 'patchbay', functions: ['notify', 'audit'], topics: {}, patternsDir: 'patterns', maxEventPatternLengthInChars: 2048 },
+  rules: [
+    {
+      name: 'iam-root-login',
+      filePath: 'patterns/iam/root-login.yml',
+      description: 'Root signed in',
+      bus: 'default',
+      state: 'ENABLED',
+      pattern: { source: ['aws.signin'] },
+      targets: [
+        { id: 'notify', function: 'notify', select: { ip: 'detail.sourceIPAddress' }, notify: { topic: 'security', subject: 'Root from {ip}' } },
+        { id: 'audit', function: 'audit', notify: { topic: 'audit-log' } },
+        { id: 'notify-2', function: 'notify', filter: 'detail.x', notify: { topic: 'operations' } },
+      ],
+      tests: { match: ['events/a.json'], noMatch: [] },
+    },
+    {
+      name: 'ops-tick',
+      filePath: 'patterns/ops/tick.yml',
+      bus: 'default',
+      state: 'DISABLED',
+      schedule: 'rate(1 hour)',
+      targets: [{ id: 'audit', function: 'audit' }],
+      tests: { match: [], noMatch: [] },
+    },
+  ],
+};
+
+describe('Function: buildManifest', () => {
+  it("keeps only the function's rules and targets, and the topics they notify", () => {
+    // Act
+    const manifest = buildManifest(catalog, { service: 'patchbay', stage: 'prod', functionName: 'notify' });
+
+    // Assess
+    expect(manifest).toEqual({
+      version: 1,
+      service: 'patchbay',
+      stage: 'prod',
+      function: 'notify',
+      rules: [
+        {
+          name: 'iam-root-login',
+          description: 'Root signed in',
+          bus: 'default',
+          pattern: { source: ['aws.signin'] },
+          targets: [
+            { id: 'notify', function: 'notify', select: { ip: 'detail.sourceIPAddress' }, notify: { topic: 'security', subject: 'Root from {ip}' } },
+            { id: 'notify-2', function: 'notify', filter: 'detail.x', notify: { topic: 'operations' } },
+          ],
+        },
+      ],
+      topics: {
+        operations: { arnEnv: 'PATCHBAY_TOPIC_ARN_OPERATIONS', name: 'patchbay-prod-operations' },
+        security: { arnEnv: 'PATCHBAY_TOPIC_ARN_SECURITY', name: 'patchbay-prod-security' },
+      },
+    });
+  });
+
+  it('includes schedule rules and maps topic keys to env names', () => {
+    // Act
+    const manifest = buildManifest(catalog, { service: 'svc', stage: 'dev', functionName: 'audit' });
+
+    // Assess
+    expect(manifest.rules.map((rule) => [rule.name, rule.schedule, rule.targets.map((target) => target.id)])).toEqual([
+      ['iam-root-login', undefined, ['audit']],
+      ['ops-tick', 'rate(1 hour)', ['audit']],
+    ]);
+    expect(manifest.topics).toEqual({ 'audit-log': { arnEnv: 'PATCHBAY_TOPIC_ARN_AUDIT_LOG', name: 'svc-dev-audit-log' } });
+  });
+
+  it('gives a function no rule targets an empty manifest', () => {
+    // Act
+    const manifest = buildManifest(catalog, { service: 'svc', stage: 'dev', functionName: 'other' });
+
+    // Assess
+    expect(manifest).toEqual({ version: 1, service: 'svc', stage: 'dev', function: 'other', rules: [], topics: {} });
+  });
+});
