@@ -1,0 +1,228 @@
+/**
+ * Publish notifications to Amazon SNS — or, without credentials, show exactly what would be published.
+ *
+ * Three modes, chosen from the environment by {@link resolvePublishMode}:
+ * - `aws`: credentials present (`AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` /
+ *   `_FULL_URI`, `AWS_WEB_IDENTITY_TOKEN_FILE`; Lambda always sets `AWS_ACCESS_KEY_ID`): publish to AWS.
+ * - `endpoint`: `AWS_ENDPOINT_URL_SNS` (or `AWS_ENDPOINT_URL`) set: publish there, e.g. to serverless-offline-sns
+ *   or LocalStack; without credentials the client signs with `test`/`test`.
+ * - `dry-run`: neither: nothing is sent; the caller logs and prints the exact Publish request under
+ *   {@link DRY_RUN_LABEL}. Credentials only in `~/.aws/credentials` (no `AWS_PROFILE`) are not looked for: set
+ *   `AWS_PROFILE=default` to publish with them.
+ * `PATCHBAY_DRY_RUN=true|1` forces `dry-run`; `PATCHBAY_DRY_RUN=false|0` forces publishing (the SDK's default
+ * credential chain then decides).
+ *
+ * Retries: the client uses the SDK's `standard` retry strategy with {@link SNS_MAX_ATTEMPTS} attempts (exponential
+ * backoff with jitter, base 100 ms, throttling base 500 ms, a retry quota per client): throttling, 5xx and network
+ * errors are retried; after the last attempt `publishNotification` throws `PublishError`. Nothing is swallowed: the
+ * Lambda invocation fails, Lambda retries the asynchronous invocation (up to 2 more times), then sends the event to
+ * the function's on-failure destination / dead-letter queue.
+ *
+ * Topic ARNs: from the function's environment (`PATCHBAY_TOPIC_ARN_<KEY>`, set by the plugin); when absent (running
+ * locally), `arn:aws:sns:<AWS_REGION|AWS_DEFAULT_REGION|us-east-1>:000000000000:<topic name>`. In `endpoint` mode
+ * `processEvent` creates the topic on the endpoint first ({@link ensureTopic}, CreateTopic is idempotent) and uses
+ * the ARN the endpoint returns.
+ *
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+import {
+  CreateTopicCommand,
+  PublishCommand,
+  SNSClient,
+  type MessageAttributeValue,
+  type SNSClientConfig,
+} from '@aws-sdk/client-sns';
+import { PublishError } from './errors';
+import { topicArnEnv, type RoutingManifest } from './manifest';
+import type { Notification } from './notification';
+
+/** Attempts per Publish (1 + 4 retries) with the SDK's `standard` retry strategy. */
+export const SNS_MAX_ATTEMPTS = 5;
+
+/** The account id of dry-run / local topic ARNs. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** The label of a dry-run log line and printout. */
+export const DRY_RUN_LABEL = 'DRY RUN — no AWS credentials, not published: SNS Publish request';
+
+/** How notifications leave the function; see the module comment. */
+export type PublishMode = 'aws' | 'endpoint' | 'dry-run';
+
+/** Environment variables read here (a subset of `process.env`). */
+export type RuntimeEnv = Record<string, string | undefined>;
+
+/**
+ * The exact SNS Publish request.
+ * @example
+ * { "TopicArn": "arn:aws:sns:us-east-1:123456789012:patchbay-dev-security",
+ *   "Subject": "DynamoDB table orders deleted",
+ *   "Message": "A DynamoDB table was deleted\n...",
+ *   "MessageAttributes": { "rule": { "DataType": "String", "StringValue": "dynamodb-delete-table" } } }
+ */
+export interface PublishRequest {
+  TopicArn: string;
+  Subject: string;
+  Message: string;
+  MessageAttributes: Record<string, MessageAttributeValue>;
+}
+
+const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+] as const;
+
+/** Whether the environment names AWS credentials (see the module comment for the variables). */
+export function hasAwsCredentials(env: RuntimeEnv = process.env): boolean {
+  return CREDENTIAL_VARIABLES.some((name) => Boolean(env[name]));
+}
+
+/** `AWS_ENDPOINT_URL_SNS`, else `AWS_ENDPOINT_URL`, else `undefined`. */
+export function snsEndpoint(env: RuntimeEnv = process.env): string | undefined {
+  return env.AWS_ENDPOINT_URL_SNS || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/**
+ * Decide how to publish: `endpoint` when an SNS endpoint is configured, `aws` when credentials are, else `dry-run`;
+ * `PATCHBAY_DRY_RUN` overrides.
+ * @example resolvePublishMode({}); // 'dry-run'
+ * @example resolvePublishMode({ AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:4002' }); // 'endpoint'
+ */
+export function resolvePublishMode(env: RuntimeEnv = process.env): PublishMode {
+  const forced = env.PATCHBAY_DRY_RUN?.trim().toLowerCase();
+  if (forced === 'true' || forced === '1') return 'dry-run';
+  if (snsEndpoint(env)) return 'endpoint';
+  if (hasAwsCredentials(env) || forced === 'false' || forced === '0') return 'aws';
+  return 'dry-run';
+}
+
+/** `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`. */
+export function resolveRegion(env: RuntimeEnv = process.env): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
+/**
+ * Create the SNS client for this environment: region from {@link resolveRegion}, `standard` retries with
+ * {@link SNS_MAX_ATTEMPTS} attempts, and in `endpoint` mode the endpoint plus `test`/`test` credentials unless the
+ * environment names credentials. `config` overrides any of it (tests pass a `requestHandler`).
+ * @example const client = createSnsClient(process.env);
+ */
+export function createSnsClient(env: RuntimeEnv = process.env, config: SNSClientConfig = {}): SNSClient {
+  const endpoint = snsEndpoint(env);
+  const local: SNSClientConfig = endpoint
+    ? {
+        endpoint,
+        ...(hasAwsCredentials(env) ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      }
+    : {};
+  return new SNSClient({
+    region: resolveRegion(env),
+    maxAttempts: SNS_MAX_ATTEMPTS,
+    retryMode: 'standard',
+    ...local,
+    ...config,
+  });
+}
+
+/**
+ * Where a topic's ARN comes from: the function's environment variable (`topics[key].arnEnv`, normally
+ * `PATCHBAY_TOPIC_ARN_<KEY>`), else a local ARN built from the manifest's topic name.
+ * @example
+ * resolveTopicArn(manifest, 'security', {}); // { topicArn: 'arn:aws:sns:us-east-1:000000000000:patchbay-dev-security', fromEnv: false }
+ */
+export function resolveTopicArn(
+  manifest: Pick<RoutingManifest, 'topics'>,
+  topicKey: string,
+  env: RuntimeEnv = process.env,
+): { topicArn: string; fromEnv: boolean; topicName: string } {
+  const topic = manifest.topics[topicKey];
+  const topicName = topic?.name ?? topicKey;
+  const fromEnv = env[topic?.arnEnv ?? topicArnEnv(topicKey)] || env[topicArnEnv(topicKey)];
+  if (fromEnv) return { topicArn: fromEnv, fromEnv: true, topicName };
+  return { topicArn: `arn:aws:sns:${resolveRegion(env)}:${LOCAL_ACCOUNT_ID}:${topicName}`, fromEnv: false, topicName };
+}
+
+/** The Publish request for a notification. */
+export function createPublishRequest(topicArn: string, notification: Notification): PublishRequest {
+  return {
+    TopicArn: topicArn,
+    Subject: notification.subject,
+    Message: notification.message,
+    MessageAttributes: notification.messageAttributes,
+  };
+}
+
+/**
+ * Publish one notification with SNS Publish (retried by the client's retry strategy).
+ *
+ * @param client - an `SNSClient`, normally from {@link createSnsClient}.
+ * @param topicArn - e.g. `arn:aws:sns:us-east-1:123456789012:patchbay-dev-security`.
+ * @param context - rule and target, carried by a `PublishError`.
+ * @returns the SNS message id and the request sent.
+ * @throws PublishError (code `PUBLISH_FAILED`) once the SDK gives up; `cause` is the SDK error, `attempts` the
+ *   number of requests made.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export async function publishNotification(
+  client: SNSClient,
+  topicArn: string,
+  notification: Notification,
+  context: { rule?: string; target?: string } = {},
+): Promise<{ messageId?: string; request: PublishRequest }> {
+  const request = createPublishRequest(topicArn, notification);
+  try {
+    const output = await client.send(new PublishCommand(request));
+    return { messageId: output.MessageId, request };
+  } catch (error) {
+    throw new PublishError({ topicArn, rule: context.rule, target: context.target }, { cause: error });
+  }
+}
+
+const createdTopics = new WeakMap<SNSClient, Map<string, Promise<string>>>();
+
+/**
+ * Create a topic (idempotent: an existing topic's ARN is returned) once per client and name; used in `endpoint`
+ * mode when the function's environment has no ARN for the topic. A failed attempt is not cached.
+ * @returns the topic ARN the endpoint reports.
+ * @throws PublishError when CreateTopic fails.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+ */
+export function ensureTopic(
+  client: SNSClient,
+  topicName: string,
+  context: { rule?: string; target?: string } = {},
+): Promise<string> {
+  let byName = createdTopics.get(client);
+  if (!byName) {
+    byName = new Map();
+    createdTopics.set(client, byName);
+  }
+  let pending = byName.get(topicName);
+  if (!pending) {
+    const cache = byName;
+    pending = client
+      .send(new CreateTopicCommand({ Name: topicName }))
+      .then((output) => {
+        if (!output.TopicArn) throw new Error('CreateTopic returned no TopicArn');
+        return output.TopicArn;
+      })
+      .catch((error: unknown) => {
+        cache.delete(topicName);
+        throw new PublishError({ topicArn: `(CreateTopic ${topicName})`, ...context }, { cause: error });
+      });
+    byName.set(topicName, pending);
+  }
+  return pending;
+}
+
+/**
+ * The dry-run printout: the label, then the request as pretty JSON.
+ * @example formatDryRun(request); // 'DRY RUN — no AWS credentials, not published: SNS Publish request\n{\n  "TopicArn": ...'
+ */
+export function formatDryRun(request: PublishRequest): string {
+  return `${DRY_RUN_LABEL}\n${JSON.stringify(request, null, 2)}`;
+}
