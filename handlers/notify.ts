@@ -1,0 +1,83 @@
+/**
+ * The notify function: EventBridge rules (through their input transformer) or a raw event in, SNS notifications out.
+ *
+ * Thin on purpose: middy + Powertools Logger + the runtime (`src/runtime`). The routing manifest is loaded once per
+ * cold start, on the first invocation, from `PATCHBAY_MANIFEST_PATH` or `patchbay-manifest.json` next to this file
+ * (the plugin puts it next to the bundle); the SNS client is created once per cold start.
+ *
+ * A failed notification fails the invocation (nothing is swallowed): Lambda retries asynchronous invocations, then
+ * hands the event to the function's on-failure destination / dead-letter queue.
+ *
+ * @see ../src/runtime/notify.ts for what one invocation does, ../src/runtime/publish.ts for dry runs and local endpoints.
+ */
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  compileManifest,
+  createSnsClient,
+  inputValidator,
+  loadManifest,
+  processEvent,
+  type CompiledManifest,
+  type NotificationResult,
+  type RoutingManifest,
+  type RuntimeEnv,
+} from '../src/runtime';
+
+/** What {@link createNotifyHandler} needs. */
+export interface NotifyHandlerOptions {
+  /** The routing manifest, or a function returning it (called once, on the first invocation). */
+  manifest: RoutingManifest | CompiledManifest | (() => RoutingManifest | CompiledManifest);
+  snsClient: SNSClient;
+  logger: Logger;
+  /** @default process.env */
+  env?: RuntimeEnv;
+  /** Where a dry run prints the Publish request. @default standard output */
+  print?: (text: string) => void;
+}
+
+/**
+ * Build the notify handler: `injectLambdaContext` (request id, function name, cold start on every log line),
+ * `inputValidator` (shape check, error logging), then `processEvent`.
+ * @returns a middy handler resolving to one `NotificationResult` per routed (rule, target).
+ * @example
+ * const handler = createNotifyHandler({ manifest, snsClient: new SNSClient({}), logger: new Logger() });
+ * await handler(deliveredEvent, context);
+ */
+export function createNotifyHandler(options: NotifyHandlerOptions) {
+  let manifest: CompiledManifest | undefined;
+  const getManifest = (): CompiledManifest => {
+    manifest ??= compileManifest(typeof options.manifest === 'function' ? options.manifest() : options.manifest);
+    return manifest;
+  };
+  return middy<unknown, NotificationResult[], Error, Context>()
+    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(inputValidator({ logger: options.logger }))
+    .handler(async (event) =>
+      processEvent(event, {
+        manifest: getManifest(),
+        snsClient: options.snsClient,
+        logger: options.logger,
+        env: options.env,
+        print: options.print,
+      }),
+    );
+}
+
+/** `PATCHBAY_MANIFEST_PATH`, else `patchbay-manifest.json` in this file's directory. */
+export function manifestPath(env: RuntimeEnv = process.env): string {
+  return env.PATCHBAY_MANIFEST_PATH ?? path.join(__dirname, 'patchbay-manifest.json');
+}
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'patchbay' });
+
+/** The Lambda entry point (`handlers/notify.handler`). */
+export const handler = createNotifyHandler({
+  manifest: () => loadManifest(manifestPath()),
+  snsClient: createSnsClient(process.env),
+  logger,
+});
