@@ -1,0 +1,280 @@
+/**
+ * `patchbay route [paths...] [--sns local|dry-run] [--stage dev] [--root DIR]`: route sample events through the
+ * catalog exactly as the deployed `notify` function does, and show what would be notified.
+ *
+ * For each function that rules target, the routing manifest is built from the catalog (`buildManifest`, as at
+ * `sls package`); every event (default: `events/**\/*.json`) then goes through the runtime's `processEvent`
+ * (pattern matching via the engine, filter, select, rendering, SNS Publish).
+ * - `--sns local` (default): serverless-offline-sns runs in-process on 127.0.0.1; topics are created and an HTTP
+ *   subscriber on 127.0.0.1 is subscribed to them; the runtime publishes through the AWS SDK with
+ *   `AWS_ENDPOINT_URL_SNS` pointing there (dummy credentials), and each notification is printed as the subscriber
+ *   received it. Nothing leaves the machine.
+ * - `--sns dry-run`: nothing is sent; the exact Publish requests are printed.
+ *
+ * Exit 0 when every event was routed (and, locally, every notification delivered), 1 when an event could not be
+ * read or routed or a notification failed, 2 for an invalid catalog or a missing path.
+ */
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { buildManifest, CatalogError } from '../../catalog';
+import {
+  LOCAL_ACCOUNT_ID,
+  NotifyError,
+  RuntimeError,
+  createSnsClient,
+  processEvent,
+  type NotificationResult,
+  type PublishRequest,
+  type RoutingManifest,
+  type RuntimeEnv,
+} from '../../runtime';
+import { listEventFiles, readEventFiles, type EventFile } from '../event-files';
+import { writeText, type CliIo } from '../io';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type ReceivedNotification } from '../local-sns';
+import { formatCatalogError, loadProject, targetedFunctions } from '../project';
+import type { CliContext } from './types';
+
+/** Where `route` sends notifications. */
+export const SNS_MODES = ['local', 'dry-run'] as const;
+export type SnsMode = (typeof SNS_MODES)[number];
+
+/** Options of `patchbay route`. */
+export interface RouteOptions {
+  /** @default 'local' */
+  sns?: SnsMode;
+  /** Stage of topic names (`<service>-<stage>-<topic>`). @default 'dev' */
+  stage?: string;
+  /** Project root. @default the working directory */
+  root?: string;
+  /** How long to wait for local deliveries per event, in milliseconds. @default 5000 */
+  deliveryTimeoutMs?: number;
+}
+
+/** Exit codes of `patchbay route`. */
+export const RouteExit = { OK: 0, EVENT_FAILED: 1, INVALID: 2 } as const;
+
+/** Register the command on `program`. */
+export function registerRouteCommand(program: Command, context: CliContext): void {
+  program
+    .command('route')
+    .description('route sample events through the rules and the notify runtime, and show every notification')
+    .argument('[paths...]', 'event files or directories of *.json (default: events/)')
+    .addOption(new Option('--sns <mode>', 'local: deliver through serverless-offline-sns on 127.0.0.1; dry-run: print the Publish requests').choices(SNS_MODES).default('local'))
+    .option('--stage <stage>', 'stage of the topic names', 'dev')
+    .option('--root <dir>', 'project root (where serverless.yml is)', '.')
+    .addHelpText('after', '\nExit status: 0 all routed, 1 an event or notification failed, 2 invalid catalog or path.')
+    .action(async (paths: string[], options: RouteOptions) => {
+      context.exitCode = await runRoute(paths, options, context.io);
+    });
+}
+
+/** What happened to one event file. */
+interface EventReport {
+  file: EventFile;
+  /** One per routed (rule, target), over every function. */
+  results: Array<NotificationResult & { function: string }>;
+  /** Local mode: what the subscriber received, by SNS message id. */
+  received: Map<string, ReceivedNotification>;
+  errors: string[];
+}
+
+/**
+ * Run `patchbay route`.
+ * @param paths - event files or directories, relative to `io.cwd`; empty for the project's `events/`.
+ * @returns the exit code (see {@link RouteExit}).
+ */
+export async function runRoute(paths: readonly string[], options: RouteOptions, io: CliIo): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const mode: SnsMode = options.sns ?? 'local';
+  const stage = options.stage ?? 'dev';
+  const rootDir = path.resolve(io.cwd, options.root ?? '.');
+
+  let project;
+  try {
+    project = await loadProject(rootDir);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    io.stderr.write(formatCatalogError(error, 'route'));
+    return RouteExit.INVALID;
+  }
+  let files: string[];
+  try {
+    files = await listEventFiles(paths, io.cwd, project.rootDir);
+  } catch (error) {
+    io.stderr.write(`patchbay route: ${(error as Error).message}\n`);
+    return RouteExit.INVALID;
+  }
+  const events = await readEventFiles(files, io.cwd, project.rootDir);
+  const { catalog } = project;
+  const manifests = targetedFunctions(catalog).map((functionName) =>
+    buildManifest(catalog, { service: catalog.config.service, stage, functionName }),
+  );
+  const region = providerRegion(project.serverless);
+
+  const env: RuntimeEnv = { AWS_REGION: region };
+  let sns: LocalSns | undefined;
+  const snsClientHolder: { client?: ReturnType<typeof createSnsClient> } = {};
+  try {
+    if (mode === 'local') {
+      sns = await startLocalSns({ region, accountId: LOCAL_ACCOUNT_ID });
+      // No credential variables: in endpoint mode the runtime's client signs with dummy `test`/`test` credentials.
+      env.AWS_ENDPOINT_URL_SNS = sns.endpoint;
+      for (const manifest of manifests) {
+        for (const topic of Object.values(manifest.topics)) env[topic.arnEnv] ??= await sns.createSubscribedTopic(topic.name);
+      }
+    } else {
+      env.PATCHBAY_DRY_RUN = 'true';
+    }
+    const snsClient = createSnsClient(env);
+    snsClientHolder.client = snsClient;
+    const via = sns ? `delivered via local SNS (${sns.address})` : 'dry run, not sent';
+
+    const ruleCount = manifests.reduce((sum, manifest) => sum + manifest.rules.length, 0);
+    await writeText(
+      io.stdout,
+      `patchbay route: ${plural(events.length, 'event')} through ${plural(ruleCount, 'rule')} ` +
+        `(${manifests.map((m) => `function ${m.function}`).join(', ') || 'no function is targeted'}; stage ${stage}); ` +
+        `${sns ? `SNS: local, ${sns.endpoint}` : 'SNS: dry run'}\n`,
+    );
+
+    const reports: EventReport[] = [];
+    for (const file of events) {
+      const report = await routeEventFile(file, manifests, { snsClient, env });
+      if (sns) {
+        const ids = report.results.flatMap((r) => (r.status === 'published' && r.messageId ? [r.messageId] : []));
+        report.received = await sns.waitForMessages(ids, options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+      }
+      reports.push(report);
+      await writeText(io.stdout, formatEventReport(report, via, Boolean(sns)));
+    }
+    const summary = summarize(reports, Boolean(sns));
+    await writeText(io.stdout, `\n${formatSummary(summary, via)}\n`);
+    return summary.failed > 0 ? RouteExit.EVENT_FAILED : RouteExit.OK;
+  } finally {
+    snsClientHolder.client?.destroy();
+    await sns?.close();
+  }
+}
+
+async function routeEventFile(
+  file: EventFile,
+  manifests: readonly RoutingManifest[],
+  context: { snsClient: ReturnType<typeof createSnsClient>; env: RuntimeEnv },
+): Promise<EventReport> {
+  const report: EventReport = { file, results: [], received: new Map(), errors: [] };
+  if (file.error !== undefined) {
+    report.errors.push(file.error);
+    return report;
+  }
+  for (const manifest of manifests) {
+    const tag = (results: NotificationResult[]) => results.map((result) => ({ ...result, function: manifest.function }));
+    try {
+      const results = await processEvent(file.event, { manifest, snsClient: context.snsClient, env: context.env, print: () => {} });
+      report.results.push(...tag(results));
+    } catch (error) {
+      if (error instanceof NotifyError) {
+        report.results.push(...tag(error.results as NotificationResult[]));
+        report.errors.push(...error.errors.map((e) => `function ${manifest.function}: ${e.message}`));
+      } else if (error instanceof RuntimeError) {
+        report.errors.push(error.message);
+        break; // an input the runtime rejects is rejected by every function
+      } else {
+        throw error;
+      }
+    }
+  }
+  return report;
+}
+
+/** Render what happened to one event: matched rules, then each notification. */
+function formatEventReport(report: EventReport, via: string, local: boolean): string {
+  const lines = [``, `== ${report.file.displayPath}`];
+  const event = report.file.event as Record<string, unknown> | undefined;
+  if (event && typeof event === 'object' && !Array.isArray(event)) {
+    lines.push(`   event:   ${String(event.source)} | ${String(event['detail-type'])} | account ${String(event.account)} | ${String(event.region)}`);
+  }
+  const matched = [...new Set(report.results.map((r) => r.rule))];
+  if (report.errors.length === 0 || matched.length > 0) lines.push(`   matched: ${matched.length ? matched.join(', ') : 'no rule'}`);
+  for (const result of report.results) {
+    const head = `   -> ${result.rule} / target ${result.target}${result.topic ? ` / topic ${result.topic}` : ''}`;
+    if (result.status === 'filtered-out') {
+      lines.push(`${head}: filtered out (the target's filter is false for this event)`);
+    } else if (result.status === 'dry-run' && result.request) {
+      lines.push(`${head}: ${via}`, ...formatDryRunRequest(result.request));
+    } else if (local) {
+      const received = result.messageId ? report.received.get(result.messageId) : undefined;
+      if (received) {
+        lines.push(`${head}: ${via}`, ...formatReceived(received));
+      } else {
+        lines.push(`${head}: published (MessageId ${result.messageId ?? '-'}) but NOT received by the local subscriber`);
+      }
+    } else {
+      lines.push(`${head}: ${result.status}${result.messageId ? ` (MessageId ${result.messageId})` : ''}`);
+    }
+  }
+  for (const error of report.errors) lines.push(`   ERROR:   ${error}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The notification as the HTTP subscriber received it. */
+function formatReceived(received: ReceivedNotification): string[] {
+  return [
+    `      TopicArn:  ${received.topicArn}`,
+    `      MessageId: ${received.messageId}`,
+    `      Subject:   ${received.subject ?? '(none)'}`,
+    `      Message:`,
+    ...received.message.split('\n').map((line) => `        | ${line}`.trimEnd()),
+  ];
+}
+
+/** The exact Publish request, labelled as a dry run. */
+function formatDryRunRequest(request: PublishRequest): string[] {
+  return [`      SNS Publish request (dry run):`, ...JSON.stringify(request, null, 2).split('\n').map((line) => `        ${line}`)];
+}
+
+interface RouteSummary {
+  events: number;
+  matched: number;
+  notified: number;
+  delivered: number;
+  filteredOut: number;
+  failed: number;
+}
+
+function summarize(reports: readonly EventReport[], local: boolean): RouteSummary {
+  const all = reports.flatMap((r) => r.results);
+  const notified = all.filter((r) => r.status !== 'filtered-out');
+  const undelivered = local ? notified.filter((r) => !r.messageId || !reports.some((rep) => rep.received.has(r.messageId!))).length : 0;
+  return {
+    events: reports.length,
+    matched: reports.filter((r) => r.results.length > 0).length,
+    notified: notified.length,
+    delivered: local ? notified.length - undelivered : 0,
+    filteredOut: all.length - notified.length,
+    failed: reports.filter((r) => r.errors.length > 0).length + undelivered,
+  };
+}
+
+function formatSummary(summary: RouteSummary, via: string): string {
+  const parts = [
+    plural(summary.events, 'event'),
+    `${summary.matched} matched a rule`,
+    via.startsWith('dry run')
+      ? `${plural(summary.notified, 'notification')} (dry run: Publish requests printed, nothing sent)`
+      : `${plural(summary.delivered, 'notification')} ${via}`,
+    `${summary.filteredOut} filtered out by a target filter`,
+  ];
+  if (summary.failed > 0) parts.push(`${plural(summary.failed, 'failure')}`);
+  return `patchbay route: ${parts.join(', ')}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** `provider.region` of serverless.yml when it is a plain region name, else `us-east-1`. */
+function providerRegion(serverless: Record<string, unknown>): string {
+  const provider = serverless.provider as Record<string, unknown> | undefined;
+  const region = provider?.region;
+  return typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : 'us-east-1';
+}

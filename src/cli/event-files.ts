@@ -1,0 +1,80 @@
+/**
+ * Find and read sample event files for `patchbay route`: explicit files, or every `*.json` under directories
+ * (recursively, sorted), default `events/` of the project.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** A sample event file, read and parsed (or why it could not be). */
+export interface EventFile {
+  /** Absolute path. */
+  absolutePath: string;
+  /** What to show: project-relative posix path when inside the project, else relative to the working directory. */
+  displayPath: string;
+  /** The parsed JSON, when it could be read and parsed. */
+  event?: unknown;
+  /** Why the file could not be used. */
+  error?: string;
+}
+
+/**
+ * List event files: each path is a file (taken as is) or a directory (every `*.json` below it, sorted).
+ * @param paths - relative to `cwd`; empty means `<rootDir>/events`.
+ * @throws Error naming a path that does not exist.
+ * @example await listEventFiles([], cwd, rootDir); // ['/…/events/cloudtrail/delete-trail.json', …]
+ */
+export async function listEventFiles(paths: readonly string[], cwd: string, rootDir: string): Promise<string[]> {
+  const roots = paths.length ? paths.map((p) => path.resolve(cwd, p)) : [path.join(rootDir, 'events')];
+  const files: string[] = [];
+  for (const root of roots) {
+    let stat;
+    try {
+      stat = await fs.stat(root);
+    } catch {
+      throw new Error(`no such file or directory: ${path.relative(cwd, root) || root}`);
+    }
+    if (stat.isDirectory()) files.push(...(await walkJson(root)).sort());
+    else files.push(root);
+  }
+  return [...new Set(files)];
+}
+
+/**
+ * Read and parse event files (in order). A file that cannot be read or is not JSON gets an `error`.
+ */
+export async function readEventFiles(files: readonly string[], cwd: string, rootDir: string): Promise<EventFile[]> {
+  return Promise.all(
+    files.map(async (absolutePath): Promise<EventFile> => {
+      const displayPath = toDisplayPath(absolutePath, cwd, rootDir);
+      let text: string;
+      try {
+        text = await fs.readFile(absolutePath, 'utf8');
+      } catch (error) {
+        return { absolutePath, displayPath, error: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+      }
+      try {
+        return { absolutePath, displayPath, event: JSON.parse(text) };
+      } catch (error) {
+        return { absolutePath, displayPath, error: `not JSON: ${(error as Error).message}` };
+      }
+    }),
+  );
+}
+
+function toDisplayPath(absolutePath: string, cwd: string, rootDir: string): string {
+  const fromRoot = path.relative(rootDir, absolutePath);
+  const inside = fromRoot !== '' && !fromRoot.startsWith('..') && !path.isAbsolute(fromRoot);
+  return (inside ? fromRoot : path.relative(cwd, absolutePath) || absolutePath).split(path.sep).join('/');
+}
+
+async function walkJson(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return walkJson(full);
+      return entry.isFile() && entry.name.endsWith('.json') ? [full] : [];
+    }),
+  );
+  return nested.flat();
+}

@@ -1,0 +1,42 @@
+/**
+ * Load a patchbay project the way the plugin does, without starting Serverless: serverless.yml as data, the
+ * `custom.patchbay` config, then every pattern file (validated, every problem at once).
+ */
+import path from 'node:path';
+import { CatalogError, loadCatalog, loadServerlessYaml, readProjectConfig, type Catalog } from '../catalog';
+
+/** A loaded project. */
+export interface Project {
+  /** Absolute project root. */
+  rootDir: string;
+  /** serverless.yml as plain data (variables unresolved). */
+  serverless: Record<string, unknown>;
+  catalog: Catalog;
+}
+
+/**
+ * Load serverless.yml and the catalog of the project at `rootDir`.
+ * @throws CatalogError with every issue of serverless.yml or of the pattern files.
+ * @example const { catalog } = await loadProject('.'); catalog.rules.length; // 10
+ */
+export async function loadProject(rootDir: string): Promise<Project> {
+  const root = path.resolve(rootDir);
+  const serverless = await loadServerlessYaml(root);
+  const config = readProjectConfig(serverless);
+  const catalog = await loadCatalog({ rootDir: root, config });
+  return { rootDir: root, serverless, catalog };
+}
+
+/**
+ * Render a catalog error for the terminal: a count, then one issue per line
+ * (`patterns/iam/root-login.yml#/pattern/detail: …; … (line 7, column 9) [INVALID_EVENT_PATTERN]`).
+ */
+export function formatCatalogError(error: CatalogError, command: string): string {
+  const count = error.issues.length === 1 ? '1 problem' : `${error.issues.length} problems`;
+  return [`patchbay ${command}: invalid catalog (${count}):`, ...error.issues.map((issue) => `${issue.message} [${issue.code}]`)].join('\n') + '\n';
+}
+
+/** The function keys that rules target, in first-seen order (rules are sorted by name). */
+export function targetedFunctions(catalog: Catalog): string[] {
+  return [...new Set(catalog.rules.flatMap((rule) => rule.targets.map((target) => target.function)))];
+}

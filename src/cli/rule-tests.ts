@@ -1,0 +1,177 @@
+/**
+ * Run the `tests:` of every rule of a catalog: each `match` event must be notified by its rule, each `no-match`
+ * event must not be. "Notified" means what the deployed function does with the event: the rule's event pattern
+ * matches it (EventBridge's TestEventPattern semantics, so a sample that AWS would reject as an event fails the
+ * test) AND at least one of the rule's targets has no `filter` or a filter that is truthy for it (the runtime's
+ * own JMESPath filter code).
+ *
+ * Used by `patchbay test` and by the catalog-content tests, so both judge a catalog the same way.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalog, RuleDefinition } from '../catalog';
+import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, type EventPattern } from '../pattern';
+import { compileFilter } from '../runtime/filter';
+
+/** What a test expects of its event. */
+export type Expectation = 'match' | 'no-match';
+
+/** The outcome of one target's filter for one event. */
+export interface TargetFilterOutcome {
+  /** Target id. */
+  target: string;
+  /** The filter expression; absent when the target has none (always notified). */
+  filter?: string;
+  /** Whether the target would be notified: `true` without a filter. */
+  notified: boolean;
+}
+
+/**
+ * One (rule, sample event) test.
+ * @example
+ * { "rule": "dynamodb-delete-table", "filePath": "patterns/dynamodb/delete-table.yml",
+ *   "event": "events/dynamodb/delete-table.json", "expected": "match", "pattern": true,
+ *   "targets": [{ "target": "notify", "notified": true }], "notified": true, "passed": true }
+ */
+export interface RuleTestResult {
+  rule: string;
+  /** The rule's pattern file, project-relative. */
+  filePath: string;
+  /** The sample event, project-relative as written in the pattern file. */
+  event: string;
+  expected: Expectation;
+  /** Whether the rule's event pattern matches the event; absent when it could not be evaluated (see `error`). */
+  pattern?: boolean;
+  /** Per target, only when the pattern matched. */
+  targets: TargetFilterOutcome[];
+  /** Pattern matched and at least one target notified; absent when it could not be evaluated. */
+  notified?: boolean;
+  passed: boolean;
+  /** Why the test could not be evaluated (unreadable or invalid event, a filter that fails). */
+  error?: string;
+}
+
+/** Counts of a test run. */
+export interface RuleTestSummary {
+  passed: number;
+  failed: number;
+}
+
+/**
+ * Run every test of every rule, in catalog order (rules by name; per rule `match` then `no-match`, file order).
+ *
+ * @param catalog - a loaded catalog (`loadCatalog`).
+ * @param rootDir - the project root the event paths are relative to.
+ * @returns one result per (rule, event); never throws for a bad event or filter (the result records it).
+ * @example
+ * const results = await runRuleTests(catalog, '/work/project');
+ * summarizeRuleTests(results); // { passed: 38, failed: 0 }
+ */
+export async function runRuleTests(catalog: Catalog, rootDir: string): Promise<RuleTestResult[]> {
+  const events = new Map<string, Promise<LoadedEvent>>();
+  const load = (file: string): Promise<LoadedEvent> => {
+    let pending = events.get(file);
+    if (!pending) {
+      pending = loadTestEvent(rootDir, file);
+      events.set(file, pending);
+    }
+    return pending;
+  };
+  const results: RuleTestResult[] = [];
+  for (const rule of catalog.rules) {
+    const cases: Array<[string, Expectation]> = [
+      ...rule.tests.match.map((file): [string, Expectation] => [file, 'match']),
+      ...rule.tests.noMatch.map((file): [string, Expectation] => [file, 'no-match']),
+    ];
+    if (cases.length === 0) continue;
+    let pattern: EventPattern | undefined;
+    let patternError: string | undefined;
+    try {
+      if (!rule.pattern) throw new Error('the rule has no event pattern (a schedule rule cannot have sample-event tests)');
+      pattern = parseEventPattern(rule.pattern, { maxLengthInChars: catalog.config.maxEventPatternLengthInChars });
+    } catch (error) {
+      patternError = describeError(error);
+    }
+    for (const [file, expected] of cases) {
+      const base = { rule: rule.name, filePath: rule.filePath, event: file, expected, targets: [] };
+      if (!pattern) {
+        results.push({ ...base, passed: false, error: patternError });
+        continue;
+      }
+      const loaded = await load(file);
+      if ('error' in loaded) {
+        results.push({ ...base, passed: false, error: loaded.error });
+        continue;
+      }
+      results.push(evaluateRuleTest(rule, pattern, loaded.event, base));
+    }
+  }
+  return results;
+}
+
+/** Passed and failed counts. */
+export function summarizeRuleTests(results: readonly RuleTestResult[]): RuleTestSummary {
+  const passed = results.filter((result) => result.passed).length;
+  return { passed, failed: results.length - passed };
+}
+
+/**
+ * Explain a result in one line, e.g. `expected match, but the filter of target notify is false`.
+ * @example describeRuleTest(result); // 'expected no-match, but the event is notified (pattern matched; target notify has no filter)'
+ */
+export function describeRuleTest(result: RuleTestResult): string {
+  if (result.error !== undefined) return `error: ${result.error}`;
+  const notifiedBy = result.targets.filter((t) => t.notified).map((t) => (t.filter ? `target ${t.target}'s filter is true` : `target ${t.target} has no filter`));
+  if (result.expected === 'match') {
+    if (result.passed) return `notified (pattern matched; ${notifiedBy.join(', ')})`;
+    if (!result.pattern) return 'expected match, but the event pattern does not match';
+    return `expected match, but no target notifies (${result.targets.map((t) => `target ${t.target}'s filter is false`).join(', ')})`;
+  }
+  if (result.passed) return result.pattern ? 'not notified (pattern matched, every filter is false)' : 'not notified (pattern does not match)';
+  return `expected no-match, but the event is notified (pattern matched; ${notifiedBy.join(', ')})`;
+}
+
+type LoadedEvent = { event: Record<string, unknown> } | { error: string };
+
+async function loadTestEvent(rootDir: string, file: string): Promise<LoadedEvent> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.resolve(rootDir, file), 'utf8');
+  } catch (error) {
+    return { error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}` };
+  }
+  try {
+    return { event: parseTestEvent(text) };
+  } catch (error) {
+    return { error: `${file}: ${describeError(error)}` };
+  }
+}
+
+function evaluateRuleTest(
+  rule: RuleDefinition,
+  pattern: EventPattern,
+  event: Record<string, unknown>,
+  base: Omit<RuleTestResult, 'passed'>,
+): RuleTestResult {
+  const matched = matchEventPattern(pattern, event);
+  const targets: TargetFilterOutcome[] = [];
+  if (matched) {
+    for (const target of rule.targets) {
+      try {
+        targets.push({ target: target.id, filter: target.filter, notified: compileFilter(target.filter).test(event) });
+      } catch (error) {
+        return { ...base, pattern: matched, targets, passed: false, error: `filter of target ${target.id}: ${describeError(error)}` };
+      }
+    }
+  }
+  const notified = matched && targets.some((t) => t.notified);
+  return { ...base, pattern: matched, targets, notified, passed: notified === (base.expected === 'match') };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof PatternError) {
+    const detail = (error as PatternError & { detail?: string }).detail;
+    return `${error.code}: ${error.message}${detail ? ` (${detail})` : ''}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
