@@ -1,0 +1,248 @@
+/**
+ * Names and ARNs of the EventBridge resources a replay involves (archive, replay, event bus, rules), and the
+ * replay opt-out of a rule's event pattern. Pure functions: the compiler derives the archive and bus names it
+ * deploys from the same functions, so `patchbay replay` always finds what `sls deploy` created.
+ *
+ * | resource | name | limit |
+ * | --- | --- | --- |
+ * | archive | `<service>-<stage>-<bus>`, cut to 48 characters | 1-48 of `[.\-_A-Za-z0-9]` |
+ * | replay | `<archive name>-<yyyymmddThhmmss>` (UTC start time) | 1-64 of `[.\-_A-Za-z0-9]` |
+ * | event bus | `default` for the default bus, else `<service>-<stage>-<bus>` | 1-256 of `[/.\-_A-Za-z0-9]` |
+ * | rule | `<service>-<stage>-<rule>` | 1-64 of `[.\-_A-Za-z0-9]` |
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html
+ */
+import { ReplayError, ReplayErrorCode } from './errors';
+
+/** Characters EventBridge allows in archive, replay and rule names. */
+export const EVENTBRIDGE_NAME_CHARS = /^[.\-_A-Za-z0-9]+$/;
+
+/** Longest archive name EventBridge accepts (CreateArchive `ArchiveName`), in characters. */
+export const ARCHIVE_NAME_MAX_LENGTH = 48;
+
+/** Longest replay name EventBridge accepts (StartReplay `ReplayName`), in characters. */
+export const REPLAY_NAME_MAX_LENGTH = 64;
+
+/** Longest rule name EventBridge accepts (PutRule `Name`), in characters. */
+export const RULE_NAME_MAX_LENGTH = 64;
+
+/** The key of the default event bus in pattern files (`bus: default`, or `bus:` omitted). */
+export const DEFAULT_BUS_KEY = 'default';
+
+/**
+ * The top-level field EventBridge adds to every event it replays from an archive: the replay's name.
+ * Live events never have it.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html
+ */
+export const REPLAY_NAME_FIELD = 'replay-name';
+
+/**
+ * The archive name of a bus: `<service>-<stage>-<bus>`, cut to 48 characters (EventBridge's limit).
+ * The compiler names the `AWS::Events::Archive` it deploys with this function.
+ *
+ * @param busKey - the `bus:` of the pattern files (`default` for the default bus)
+ * @returns e.g. `patchbay-dev-default`
+ * @throws ReplayError `INVALID_NAME` when a part is empty or has characters outside `[.\-_A-Za-z0-9]`.
+ * @example archiveName('patchbay', 'dev', 'default') // 'patchbay-dev-default'
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html
+ */
+export function archiveName(service: string, stage: string, busKey: string): string {
+  checkNamePart('service', service);
+  checkNamePart('stage', stage);
+  checkNamePart('bus', busKey);
+  return `${service}-${stage}-${busKey}`.slice(0, ARCHIVE_NAME_MAX_LENGTH);
+}
+
+/**
+ * The name of a replay started at `startedAt`: `<archive name>-<yyyymmddThhmmss>` (UTC). At most 64 characters,
+ * since the archive name is at most 48 and the suffix 16. Two replays of one archive started in the same second
+ * get the same name: StartReplay then fails with `ResourceAlreadyExistsException`.
+ *
+ * @example replayName('patchbay', 'dev', 'default', new Date('2025-06-03T09:14:27Z')) // 'patchbay-dev-default-20250603T091427'
+ * @throws ReplayError `INVALID_NAME` (see {@link archiveName}).
+ */
+export function replayName(service: string, stage: string, busKey: string, startedAt: Date): string {
+  return `${archiveName(service, stage, busKey)}-${formatReplayTimestamp(startedAt)}`;
+}
+
+/**
+ * `yyyymmddThhmmss` in UTC, the suffix of {@link replayName}.
+ * @example formatReplayTimestamp(new Date('2025-06-03T09:14:27.512Z')) // '20250603T091427'
+ */
+export function formatReplayTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/[-:]/g, '');
+}
+
+/**
+ * The physical name of the event bus a pattern file's `bus:` key names: `default` stays `default` (the account's
+ * default bus); any other key is a bus the service deploys, named `<service>-<stage>-<key>`.
+ *
+ * @example eventBusName('patchbay', 'dev', 'audit') // 'patchbay-dev-audit'
+ * @throws ReplayError `INVALID_NAME` when a part is empty or has characters outside `[.\-_A-Za-z0-9]`.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html
+ */
+export function eventBusName(service: string, stage: string, busKey: string): string {
+  checkNamePart('bus', busKey);
+  if (busKey === DEFAULT_BUS_KEY) return DEFAULT_BUS_KEY;
+  checkNamePart('service', service);
+  checkNamePart('stage', stage);
+  return `${service}-${stage}-${busKey}`;
+}
+
+/**
+ * The physical name of a rule: `<service>-<stage>-<rule>`.
+ *
+ * @param rule - the patchbay rule name (path of the pattern file, e.g. `iam-root-login`)
+ * @example rulePhysicalName('patchbay', 'dev', 'iam-root-login') // 'patchbay-dev-iam-root-login'
+ * @throws ReplayError `INVALID_NAME` when a part has characters outside `[.\-_A-Za-z0-9]` or the result is
+ *   longer than 64 characters (EventBridge's rule-name limit).
+ */
+export function rulePhysicalName(service: string, stage: string, rule: string): string {
+  checkNamePart('service', service);
+  checkNamePart('stage', stage);
+  checkNamePart('rule', rule);
+  const name = `${service}-${stage}-${rule}`;
+  if (name.length > RULE_NAME_MAX_LENGTH) {
+    throw new ReplayError(
+      ReplayErrorCode.INVALID_NAME,
+      `rule name "${name}" is ${name.length} characters long; EventBridge allows at most ${RULE_NAME_MAX_LENGTH}`,
+      { field: 'rule' },
+    );
+  }
+  return name;
+}
+
+/**
+ * The ARN partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, else `aws`.
+ * @example partitionOf('eu-west-1') // 'aws'
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** Where the resources live. */
+export interface AccountRegion {
+  /** 12-digit AWS account id, e.g. `111122223333`. */
+  account: string;
+  /** e.g. `eu-west-1`. */
+  region: string;
+}
+
+/**
+ * ARN of an event bus.
+ * @example eventBusArn({ account: '111122223333', region: 'eu-west-1' }, 'default')
+ * // 'arn:aws:events:eu-west-1:111122223333:event-bus/default'
+ */
+export function eventBusArn(where: AccountRegion, busName: string): string {
+  return `${eventsArnPrefix(where)}:event-bus/${busName}`;
+}
+
+/**
+ * ARN of an archive (StartReplay `EventSourceArn`).
+ * @example archiveArn({ account: '111122223333', region: 'eu-west-1' }, 'patchbay-dev-default')
+ * // 'arn:aws:events:eu-west-1:111122223333:archive/patchbay-dev-default'
+ */
+export function archiveArn(where: AccountRegion, name: string): string {
+  return `${eventsArnPrefix(where)}:archive/${name}`;
+}
+
+/**
+ * ARN of a rule: `rule/<rule>` on the default bus, `rule/<bus name>/<rule>` on a custom bus.
+ * @example ruleArn({ account: '111122223333', region: 'eu-west-1' }, 'patchbay-dev-audit', 'patchbay-dev-iam-root-login')
+ * // 'arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-audit/patchbay-dev-iam-root-login'
+ */
+export function ruleArn(where: AccountRegion, busName: string, rulePhysical: string): string {
+  const path = busName === DEFAULT_BUS_KEY ? rulePhysical : `${busName}/${rulePhysical}`;
+  return `${eventsArnPrefix(where)}:rule/${path}`;
+}
+
+/**
+ * A rule's event pattern that no longer matches replayed events: adds `"replay-name": [{ "exists": false }]`
+ * at the top level (EventBridge sets `replay-name` on every replayed event, never on live ones). Top-level fields
+ * AND with a top-level `$or`, so the condition holds in every branch. The input is not changed.
+ *
+ * @param pattern - an event pattern as parsed JSON, e.g. `{ "source": ["aws.iam"] }`
+ * @returns e.g. `{ "source": ["aws.iam"], "replay-name": [{ "exists": false }] }`; the same content if the pattern
+ *   already has exactly that condition.
+ * @throws ReplayError `REPLAY_NAME_CONFLICT` when the pattern (or a `$or` branch) has another `replay-name` condition.
+ * @example
+ * excludeReplays({ "$or": [{ "source": ["a"] }, { "source": ["b"] }] })
+ * // { "$or": [{ "source": ["a"] }, { "source": ["b"] }], "replay-name": [{ "exists": false }] }
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html
+ */
+export function excludeReplays<P extends Record<string, unknown>>(pattern: P): P & { 'replay-name': [{ exists: false }] } {
+  const existing = pattern[REPLAY_NAME_FIELD];
+  if (existing !== undefined && !isExistsFalse(existing)) {
+    throw new ReplayError(
+      ReplayErrorCode.REPLAY_NAME_CONFLICT,
+      `the pattern has its own "${REPLAY_NAME_FIELD}" condition (${JSON.stringify(existing)}); excluding replays would replace it`,
+      { field: `/${REPLAY_NAME_FIELD}` },
+    );
+  }
+  const branchPointer = findReplayNameInOr(pattern[OR_KEY], `/${OR_KEY}`);
+  if (branchPointer !== undefined) {
+    throw new ReplayError(
+      ReplayErrorCode.REPLAY_NAME_CONFLICT,
+      `the pattern has a "${REPLAY_NAME_FIELD}" condition in a $or branch (${branchPointer}); excluding replays would contradict it`,
+      { field: branchPointer },
+    );
+  }
+  const { [REPLAY_NAME_FIELD]: _dropped, ...rest } = pattern;
+  return { ...rest, [REPLAY_NAME_FIELD]: [{ exists: false }] } as unknown as P & { 'replay-name': [{ exists: false }] };
+}
+
+const OR_KEY = '$or';
+
+function isExistsFalse(value: unknown): boolean {
+  return JSON.stringify(value) === JSON.stringify([{ exists: false }]);
+}
+
+/** The pointer of a `replay-name` key inside (nested) top-level `$or` branches, if any. */
+function findReplayNameInOr(branches: unknown, pointer: string): string | undefined {
+  if (!Array.isArray(branches)) return undefined;
+  for (const [index, branch] of branches.entries()) {
+    if (typeof branch !== 'object' || branch === null || Array.isArray(branch)) continue;
+    const record = branch as Record<string, unknown>;
+    if (REPLAY_NAME_FIELD in record) return `${pointer}/${index}/${REPLAY_NAME_FIELD}`;
+    const nested = findReplayNameInOr(record[OR_KEY], `${pointer}/${index}/${OR_KEY}`);
+    if (nested !== undefined) return nested;
+  }
+  return undefined;
+}
+
+function eventsArnPrefix(where: AccountRegion): string {
+  checkAccountRegion(where);
+  return `arn:${partitionOf(where.region)}:events:${where.region}:${where.account}`;
+}
+
+/** A 12-digit account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/** An AWS region name such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Check an account id and a region.
+ * @throws ReplayError `INVALID_NAME` (field `account` or `region`).
+ */
+export function checkAccountRegion(where: AccountRegion): void {
+  if (!ACCOUNT_ID_PATTERN.test(where.account)) {
+    throw new ReplayError(ReplayErrorCode.INVALID_NAME, `account "${where.account}" is not a 12-digit AWS account id`, { field: 'account' });
+  }
+  if (!REGION_PATTERN.test(where.region)) {
+    throw new ReplayError(ReplayErrorCode.INVALID_NAME, `region "${where.region}" is not an AWS region name such as eu-west-1`, { field: 'region' });
+  }
+}
+
+function checkNamePart(field: string, value: string): void {
+  if (!EVENTBRIDGE_NAME_CHARS.test(value)) {
+    throw new ReplayError(
+      ReplayErrorCode.INVALID_NAME,
+      `${field} "${value}" must be 1 or more characters of [.-_A-Za-z0-9] to form EventBridge names`,
+      { field },
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  archiveArn,
+  archiveName,
+  eventBusArn,
+  eventBusName,
+  formatReplayTimestamp,
+  partitionOf,
+  replayName,
+  ruleArn,
+  rulePhysicalName,
+  ReplayError,
+} from '../../../src/replay';
+
+const where = { account: '111122223333', region: 'eu-west-1' };
+
+describe('Function: archiveName', () => {
+  it('joins service, stage and bus', () => {
+    expect(archiveName('patchbay', 'dev', 'default')).toBe('patchbay-dev-default');
+  });
+
+  it('cuts the name to 48 characters', () => {
+    // Prepare
+    const service = 's'.repeat(40);
+
+    // Act
+    const name = archiveName(service, 'prod', 'audit');
+
+    // Assess
+    expect(name).toHaveLength(48);
+    expect(name).toBe(`${service}-prod-au`);
+  });
+
+  it.each([
+    ['service', '', 'dev', 'default'],
+    ['stage', 'patchbay', 'my stage', 'default'],
+    ['bus', 'patchbay', 'dev', 'a/b'],
+  ])('rejects an invalid %s with INVALID_NAME', (field, service, stage, bus) => {
+    expect(() => archiveName(service, stage, bus)).toThrow(expect.objectContaining({ name: 'ReplayError', code: 'INVALID_NAME', field }));
+  });
+});
+
+describe('Function: replayName', () => {
+  it('appends the UTC start time to the archive name', () => {
+    expect(replayName('patchbay', 'dev', 'default', new Date('2025-06-03T09:14:27.512Z'))).toBe('patchbay-dev-default-20250603T091427');
+  });
+
+  it('stays within 64 characters of [.\\-_A-Za-z0-9] however long the parts are', () => {
+    const name = replayName('s'.repeat(100), 'stage.with_dots', 'bus-key', new Date('2025-12-31T23:59:59Z'));
+    expect(name.length).toBeLessThanOrEqual(64);
+    expect(name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+    expect(name.endsWith('-20251231T235959')).toBe(true);
+  });
+
+  it('formats timestamps as yyyymmddThhmmss', () => {
+    expect(formatReplayTimestamp(new Date('2025-01-02T03:04:05Z'))).toBe('20250102T030405');
+  });
+});
+
+describe('Function: eventBusName / rulePhysicalName', () => {
+  it('keeps the default bus and prefixes custom buses with service and stage', () => {
+    expect(eventBusName('patchbay', 'dev', 'default')).toBe('default');
+    expect(eventBusName('patchbay', 'dev', 'audit')).toBe('patchbay-dev-audit');
+  });
+
+  it('prefixes rule names with service and stage', () => {
+    expect(rulePhysicalName('patchbay', 'dev', 'iam-root-login')).toBe('patchbay-dev-iam-root-login');
+  });
+
+  it('refuses rule names longer than 64 characters', () => {
+    expect(() => rulePhysicalName('patchbay', 'dev', 'r'.repeat(60))).toThrow(expect.objectContaining({ code: 'INVALID_NAME', field: 'rule' }));
+  });
+});
+
+describe('Function: ARNs', () => {
+  it('builds bus, archive and rule ARNs', () => {
+    expect(eventBusArn(where, 'default')).toBe('arn:aws:events:eu-west-1:111122223333:event-bus/default');
+    expect(archiveArn(where, 'patchbay-dev-default')).toBe('arn:aws:events:eu-west-1:111122223333:archive/patchbay-dev-default');
+  });
+
+  it('puts the bus name in the ARN of a rule on a custom bus only', () => {
+    expect(ruleArn(where, 'default', 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-x');
+    expect(ruleArn(where, 'patchbay-dev-audit', 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-audit/patchbay-dev-x');
+  });
+
+  it('uses the partition of the region', () => {
+    expect(partitionOf('cn-north-1')).toBe('aws-cn');
+    expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
+    expect(eventBusArn({ account: '111122223333', region: 'cn-north-1' }, 'default')).toMatch(/^arn:aws-cn:events:/);
+  });
+
+  it.each([
+    [{ account: '1234', region: 'eu-west-1' }, 'account'],
+    [{ account: '111122223333', region: 'Europe' }, 'region'],
+  ])('rejects %j with INVALID_NAME', (bad, field) => {
+    let caught: unknown;
+    try {
+      eventBusArn(bad, 'default');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ReplayError);
+    expect(caught).toMatchObject({ code: 'INVALID_NAME', field });
+  });
+});
