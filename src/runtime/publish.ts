@@ -13,8 +13,8 @@
  * credential chain then decides).
  *
  * Retries: the client uses the SDK's `standard` retry strategy with {@link SNS_MAX_ATTEMPTS} attempts (exponential
- * backoff with jitter, base 100 ms, throttling base 500 ms, a retry quota per client): throttling, 5xx and network
- * errors are retried; after the last attempt `publishNotification` throws `PublishError`. Nothing is swallowed: the
+ * backoff with full jitter and a retry quota per client, with the SDK's default delays): throttling, 5xx and network
+ * errors are retried, client errors (4xx: unknown topic, access denied, invalid parameter) are not; after the last attempt `publishNotification` throws `PublishError`. Nothing is swallowed: the
  * Lambda invocation fails, Lambda retries the asynchronous invocation (up to 2 more times), then sends the event to
  * the function's on-failure destination / dead-letter queue.
  *
