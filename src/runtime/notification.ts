@@ -116,7 +116,8 @@ export function renderNotification(input: NotificationInput): Notification {
  * @example renderSubject('Table {table} deleted by {actor}', { rule, event, fields: { table: 'orders' } }); // 'Table orders deleted by -'
  */
 export function renderSubject(template: string | undefined, input: Omit<NotificationInput, 'subject'>): string {
-  const fallback = () => sanitizeSubject(fillTemplate(DEFAULT_SUBJECT_TEMPLATE, input)) || 'patchbay notification';
+  // The default names envelope fields only: a select key called `rule` or `source` does not change it.
+  const fallback = () => sanitizeSubject(fillTemplate(DEFAULT_SUBJECT_TEMPLATE, { ...input, fields: {} })) || 'patchbay notification';
   if (template === undefined) return fallback();
   return sanitizeSubject(fillTemplate(template, input)) || fallback();
 }

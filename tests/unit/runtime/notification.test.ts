@@ -86,6 +86,14 @@ describe('Function: renderSubject', () => {
     expect(subject).toBe('[dynamodb-delete-table] AWS API Call via CloudTrail from aws.dynamodb');
   });
 
+  it('builds the default from the envelope even when a select key has an envelope name', () => {
+    // Act
+    const subject = renderSubject(undefined, input({ fields: { source: 'selected', rule: 'selected' } }));
+
+    // Assess
+    expect(subject).toBe('[dynamodb-delete-table] AWS API Call via CloudTrail from aws.dynamodb');
+  });
+
   it('falls back to the default when the template renders to nothing', () => {
     // Act
     const subject = renderSubject('\n\t{blank} \u0007', input({ fields: { blank: ' \u0000 ' } }));
