@@ -1,0 +1,238 @@
+/**
+ * End to end through osls: `sls package` (and `sls invoke local`) on tests/fixtures/service, offline.
+ * The fixture is copied to a temp dir with node_modules symlinked; its plugin.js loads this repo's plugin
+ * through PATCHBAY_PLUGIN. No AWS credentials: osls packages without any.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import yauzl from 'yauzl';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const fixture = path.join(repoRoot, 'tests/fixtures/service');
+const slsBin = path.join(repoRoot, 'node_modules/osls/bin/serverless.js');
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+function runSls(cwd: string, args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATCHBAY_PLUGIN: path.join(repoRoot, 'plugin.js'), SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  delete env.AWS_ACCESS_KEY_ID;
+  delete env.AWS_SECRET_ACCESS_KEY;
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [slsBin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+async function copyFixture(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'patchbay-service-'));
+  await cp(fixture, dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}.serverless`) });
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function readZip(zipPath: string): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true }, (openError, zip) => {
+      if (openError || !zip) return reject(openError);
+      const files = new Map<string, string>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(files));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, unknown> };
+
+describe('Integration: sls package with the patchbay plugin', () => {
+  let serviceDir: string;
+  let run: Run;
+  let template: Template;
+
+  beforeAll(async () => {
+    serviceDir = await copyFixture();
+    run = await runSls(serviceDir, ['package']);
+    if (run.code === 0) {
+      template = JSON.parse(await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    }
+  });
+
+  afterAll(async () => {
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  it('exits 0', () => {
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+  });
+
+  it('adds one rule per pattern file, each with a Lambda target and an input transformer', () => {
+    // Act
+    const rule = template.Resources.PatchbayRuleIamRootLogin;
+
+    // Assess
+    expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Events::Rule')).toHaveLength(2);
+    expect(rule.Properties).toEqual(
+      expect.objectContaining({
+        Name: 'fixture-test-iam-root-login',
+        State: 'ENABLED',
+        EventPattern: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } },
+      }),
+    );
+    expect(rule.Properties.Targets).toEqual([
+      {
+        Id: 'notify',
+        Arn: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+        InputTransformer: {
+          InputTemplate: '{"patchbay":{"rule":"iam-root-login","target":"notify","ruleArnName":<aws.events.rule-name>},"event":<aws.events.event.json>}',
+        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] } },
+      },
+    ]);
+    expect(template.Resources.NotifyLambdaFunction.Type).toBe('AWS::Lambda::Function');
+  });
+
+  it('adds one invoke permission for the function', () => {
+    // Act
+    const permissions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Permission');
+
+    // Assess
+    expect(permissions).toEqual([
+      {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/fixture-test-*' },
+          SourceAccount: { Ref: 'AWS::AccountId' },
+        },
+      },
+    ]);
+  });
+
+  it('adds encrypted topics, the subscription with its resolved param default, and the topic env vars', () => {
+    // Assess
+    expect(template.Resources.PatchbayTopicSecurity.Properties).toEqual({
+      TopicName: 'fixture-test-security',
+      DisplayName: 'Security alerts',
+      KmsMasterKeyId: 'alias/aws/sns',
+    });
+    const subscriptions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions.map((resource) => resource.Properties)).toEqual([
+      { TopicArn: { Ref: 'PatchbayTopicSecurity' }, Protocol: 'email', Endpoint: 'security@example.com' },
+    ]);
+    expect(template.Resources.NotifyLambdaFunction.Properties.Environment.Variables).toEqual(
+      expect.objectContaining({ PATCHBAY_TOPIC_ARN_SECURITY: { Ref: 'PatchbayTopicSecurity' }, PATCHBAY_TOPIC_ARN_OPERATIONS: { Ref: 'PatchbayTopicOperations' } }),
+    );
+  });
+
+  it('lets the role publish to the named topics only', () => {
+    // Act
+    const statements = template.Resources.IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
+    const publish = statements.filter((statement) => JSON.stringify(statement.Action).includes('sns:'));
+
+    // Assess
+    expect(publish).toEqual([{ Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'PatchbayTopicOperations' }, { Ref: 'PatchbayTopicSecurity' }] }]);
+  });
+
+  it('lets EventBridge write undeliverable events to the dead-letter queue', () => {
+    // Assess
+    expect(template.Resources.PatchbayDeadLetterQueuePolicy.Properties.Queues).toEqual([{ Ref: 'NotifyDeadLetterQueue' }]);
+  });
+
+  it('packages only the bundle and its manifest, with @aws-sdk external', async () => {
+    // Prepare
+    const artifact = template.Resources.NotifyLambdaFunction.Properties.Code.S3Key as string;
+
+    // Act
+    const files = await readZip(path.join(serviceDir, '.serverless', path.basename(artifact)));
+
+    // Assess
+    expect([...files.keys()].sort()).toEqual(['handlers/notify.js', 'handlers/patchbay-manifest.json']);
+    expect(files.get('handlers/notify.js')).toContain('require("@aws-sdk/client-sns")');
+    expect(files.get('handlers/notify.js')).toContain('function describeDelivery');
+    expect(JSON.parse(files.get('handlers/patchbay-manifest.json')!)).toEqual(
+      expect.objectContaining({
+        version: 1,
+        service: 'fixture',
+        stage: 'test',
+        function: 'notify',
+        rules: [expect.objectContaining({ name: 'ec2-instance-stopped' }), expect.objectContaining({ name: 'iam-root-login' })],
+        topics: {
+          operations: { arnEnv: 'PATCHBAY_TOPIC_ARN_OPERATIONS', name: 'fixture-test-operations' },
+          security: { arnEnv: 'PATCHBAY_TOPIC_ARN_SECURITY', name: 'fixture-test-security' },
+        },
+      }),
+    );
+  });
+
+  it('runs the bundled handler with its manifest through sls invoke local', async () => {
+    // Act
+    const invoke = await runSls(serviceDir, ['invoke', 'local', '-f', 'notify', '-p', 'events/delivered-root-login.json']);
+
+    // Assess
+    expect(invoke.code).toBe(0);
+    const result = JSON.parse(invoke.output.slice(invoke.output.indexOf('{'), invoke.output.lastIndexOf('}') + 1));
+    expect(result).toEqual({
+      function: 'notify',
+      rules: ['ec2-instance-stopped', 'iam-root-login'],
+      topics: ['operations', 'security'],
+      sdk: 'function',
+      summary: 'iam-root-login/notify: aws.signin AWS Console Sign In via CloudTrail',
+    });
+  });
+});
+
+describe('Integration: sls package with an invalid pattern file', () => {
+  let serviceDir: string;
+  let run: Run;
+
+  beforeAll(async () => {
+    serviceDir = await copyFixture();
+    await writeFile(path.join(serviceDir, 'patterns/iam/bad.yml'), 'pattern:\n  source: [{ prefix: 123 }]\ntargets:\n  - function: notifier\n');
+    run = await runSls(serviceDir, ['package']);
+  });
+
+  afterAll(async () => {
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  it('exits non-zero with every issue: file, pointer, AWS reason, position', () => {
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('Invalid patchbay catalog (2 problems)');
+    expect(run.output).toContain(
+      'patterns/iam/bad.yml#/pattern/source/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 2, column 22)',
+    );
+    expect(run.output).toContain('patterns/iam/bad.yml#/targets/0/function: function "notifier"');
+  });
+
+  it('writes no template (nor anything else) under .serverless', () => {
+    // Assess
+    expect(existsSync(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'))).toBe(false);
+    expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
+  });
+});
