@@ -1,0 +1,226 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PatchbayPlugin from '../../../src/plugin';
+import type { Serverless, ServerlessFunction, ServerlessLog, ServerlessOptions } from '../../../src/plugin/serverless-types';
+
+const fixture = path.resolve(__dirname, '../../fixtures/service');
+
+class FakeServerlessError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
+
+interface Fake {
+  serverless: Serverless;
+  options: ServerlessOptions;
+  log: ServerlessLog & { warnings: string[] };
+  schemas: object[];
+}
+
+function fakeServerless(serviceDir: string, functions: Record<string, ServerlessFunction>, custom: Record<string, unknown>): Fake {
+  const schemas: object[] = [];
+  const warnings: string[] = [];
+  const log = Object.assign(() => undefined, {
+    error: () => undefined,
+    warning: (message: string) => void warnings.push(message),
+    notice: () => undefined,
+    info: () => undefined,
+    verbose: () => undefined,
+    warnings,
+  }) as ServerlessLog & { warnings: string[] };
+  const serverless: Serverless = {
+    serviceDir,
+    service: {
+      service: 'fixture',
+      custom,
+      functions,
+      resources: { Resources: { NotifyDeadLetterQueue: { Type: 'AWS::SQS::Queue' } } },
+      provider: {
+        name: 'aws',
+        runtime: 'nodejs22.x',
+        compiledCloudFormationTemplate: {
+          Resources: {
+            IamRoleLambdaExecution: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['*'] }] } }] } },
+          },
+        },
+      },
+      getAllFunctions: () => Object.keys(functions),
+      getFunction: (name: string) => functions[name],
+    },
+    getProvider: () => ({
+      getStage: () => 'test',
+      naming: { getLambdaLogicalId: (key: string) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`, getRoleLogicalId: () => 'IamRoleLambdaExecution' },
+    }),
+    configSchemaHandler: { defineCustomProperties: (schema: object) => void schemas.push(schema) },
+    classes: { Error: FakeServerlessError },
+  };
+  return { serverless, options: {}, log, schemas };
+}
+
+const topics = {
+  security: { displayName: 'Security alerts', subscriptions: [{ protocol: 'email', endpoint: 'sec@example.com' }] },
+  operations: { subscriptions: [] },
+};
+
+describe('Class: PatchbayPlugin', () => {
+  let serviceDir: string;
+  beforeEach(async () => {
+    serviceDir = await mkdtemp(path.join(os.tmpdir(), 'patchbay-plugin-'));
+    await cp(fixture, serviceDir, { recursive: true, filter: (source) => !source.includes(`${path.sep}.serverless`) });
+  });
+  afterEach(async () => {
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  function create(functions: Record<string, ServerlessFunction> = { notify: { handler: 'handlers/notify.handler' } }, custom: Record<string, unknown> = { patchbay: { topics, deadLetterQueue: 'NotifyDeadLetterQueue' } }) {
+    const fake = fakeServerless(serviceDir, functions, custom);
+    const plugin = new PatchbayPlugin(fake.serverless, fake.options, { log: fake.log });
+    return { ...fake, plugin, functions };
+  }
+
+  it('declares custom.patchbay to Serverless and reads no config in the constructor', () => {
+    // Act
+    const { plugin, schemas } = create({}, { patchbay: { topics: 'not even an object' } });
+
+    // Assess
+    expect(schemas).toEqual([{ properties: { patchbay: expect.objectContaining({ type: 'object', additionalProperties: false }) } }]);
+    expect(Object.keys(plugin.hooks).sort()).toEqual(
+      [
+        'before:deploy:function:packageFunction',
+        'before:invoke:local:invoke',
+        'before:package:createDeploymentArtifacts',
+        'before:package:initialize',
+        'package:compileEvents',
+      ].sort(),
+    );
+  });
+
+  it('turns catalog problems into a Serverless error with the same code, listing every issue', async () => {
+    // Prepare
+    await writeFile(path.join(serviceDir, 'patterns/bad.yml'), 'pattern:\n  source: [{ prefix: 1 }]\ntargets: [{ function: nope }]\n');
+    const { plugin } = create();
+
+    // Act
+    const error = await Promise.resolve(plugin.hooks['before:package:initialize']()).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(error).toBeInstanceOf(FakeServerlessError);
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
+    expect((error as Error).message).toContain('patterns/bad.yml#/pattern/source/0/prefix');
+    expect((error as Error).message).toContain('patterns/bad.yml#/targets/0/function');
+  });
+
+  it('turns config problems into a Serverless error pointing into serverless.yml', async () => {
+    // Prepare
+    const { plugin } = create(undefined, { patchbay: { topics: { security: { subscriptions: [{ protocol: 'pigeon', endpoint: 'x' }] } } } });
+
+    // Act
+    const error = await Promise.resolve(plugin.hooks['before:package:initialize']()).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
+    expect((error as Error).message).toContain('serverless.yml#/custom/patchbay/topics/security/subscriptions/0/protocol');
+  });
+
+  it('requires the dead-letter queue to be an SQS queue of the service', async () => {
+    // Prepare
+    const { plugin } = create(undefined, { patchbay: { topics, deadLetterQueue: 'Missing' } });
+
+    // Act
+    const error = await Promise.resolve(plugin.hooks['before:package:initialize']()).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_DEAD_LETTER_QUEUE_NOT_FOUND' }));
+  });
+
+  it('bundles, zips, sets the artifact and the topic env vars, then merges resources and the publish statement', async () => {
+    // Prepare
+    const { plugin, serverless, functions } = create();
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+    await plugin.hooks['before:package:createDeploymentArtifacts']();
+    await plugin.hooks['package:compileEvents']();
+
+    // Assess
+    expect(functions.notify.package?.artifact).toBe(path.join(serviceDir, '.serverless/notify.zip'));
+    expect(existsSync(functions.notify.package!.artifact!)).toBe(true);
+    expect(functions.notify.environment).toEqual({
+      PATCHBAY_TOPIC_ARN_OPERATIONS: { Ref: 'PatchbayTopicOperations' },
+      PATCHBAY_TOPIC_ARN_SECURITY: { Ref: 'PatchbayTopicSecurity' },
+    });
+    const manifest = JSON.parse(await readFile(path.join(serviceDir, '.serverless/build/notify/handlers/patchbay-manifest.json'), 'utf8'));
+    expect(manifest).toEqual(expect.objectContaining({ function: 'notify', stage: 'test', service: 'fixture' }));
+    const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+    expect(Object.keys(Resources)).toEqual(
+      expect.arrayContaining(['PatchbayRuleIamRootLogin', 'PatchbayRuleEc2InstanceStopped', 'NotifyPatchbayInvokePermission', 'PatchbayTopicSecurity', 'PatchbayDeadLetterQueuePolicy']),
+    );
+    const statements = (Resources.IamRoleLambdaExecution.Properties as { Policies: { PolicyDocument: { Statement: unknown[] } }[] }).Policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'PatchbayTopicOperations' }, { Ref: 'PatchbayTopicSecurity' }] });
+  });
+
+  it('warns instead of touching a function that has its own role', async () => {
+    // Prepare
+    const { plugin, serverless, log } = create({ notify: { handler: 'handlers/notify.handler', role: 'arn:aws:iam::123456789012:role/custom' } });
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+    await plugin.hooks['package:compileEvents']();
+
+    // Assess
+    const role = serverless.service.provider.compiledCloudFormationTemplate.Resources.IamRoleLambdaExecution.Properties as { Policies: { PolicyDocument: { Statement: unknown[] } }[] };
+    expect(JSON.stringify(role.Policies)).not.toContain('sns:Publish');
+    expect(log.warnings).toEqual([expect.stringContaining('grant it sns:Publish on fixture-test-operations, fixture-test-security')]);
+  });
+
+  it('refuses to overwrite a resource already in the template', async () => {
+    // Prepare
+    const { plugin, serverless } = create();
+    serverless.service.provider.compiledCloudFormationTemplate.Resources.PatchbayTopicSecurity = { Type: 'AWS::SNS::Topic' };
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+    const error = (() => {
+      try {
+        plugin.hooks['package:compileEvents']();
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_RESOURCE_CONFLICT' }));
+  });
+
+  it('points invoke local at the bundle of the invoked function, without zipping or Ref env vars', async () => {
+    // Prepare
+    const { plugin, options, functions } = create({ notify: { handler: 'handlers/notify.handler' }, other: { handler: 'handlers/missing.handler' } });
+    options.function = 'notify';
+
+    // Act
+    await plugin.hooks['before:invoke:local:invoke']();
+
+    // Assess
+    expect(options.extraServicePath).toBe(path.join('.serverless', 'build', 'notify'));
+    expect(existsSync(path.join(serviceDir, '.serverless/build/notify/handlers/notify.js'))).toBe(true);
+    expect(existsSync(path.join(serviceDir, '.serverless/notify.zip'))).toBe(false);
+    expect(functions.notify.environment).toBeUndefined();
+    expect(functions.notify.package).toBeUndefined();
+  });
+
+  it('reports a missing handler file with a stable code', async () => {
+    // Prepare
+    const { plugin } = create({ notify: { handler: 'handlers/nope.handler' } });
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+    const error = await Promise.resolve(plugin.hooks['before:package:createDeploymentArtifacts']()).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_HANDLER_NOT_FOUND' }));
+  });
+});
