@@ -153,8 +153,15 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
     context.print(formatDryRun(request));
     return { ...base, topicArn: request.TopicArn, status: 'dry-run', request };
   }
+  if (context.mode === 'aws' && !resolved.fromEnv) {
+    // e.g. `sls invoke local` with credentials: the deployed function has the variable, a local run may not.
+    const arnEnv = context.manifest.manifest.topics[topic]?.arnEnv;
+    context.logger.warn('no topic ARN in the environment; publishing to a local ARN that AWS will not know', { ...base, arnEnv, topicArn: resolved.topicArn });
+  }
   const topicArn =
-    context.mode === 'endpoint' && !resolved.fromEnv ? await ensureTopic(context.snsClient, resolved.topicName, { rule: rule.name, target: target.id }) : resolved.topicArn;
+    context.mode === 'endpoint' && !resolved.fromEnv
+      ? await ensureTopic(context.snsClient, resolved.topicName, { rule: rule.name, target: target.id })
+      : resolved.topicArn;
   const { messageId, request } = await publishNotification(context.snsClient, topicArn, notification, {
     rule: rule.name,
     target: target.id,

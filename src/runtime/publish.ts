@@ -21,7 +21,9 @@
  * Topic ARNs: from the function's environment (`PATCHBAY_TOPIC_ARN_<KEY>`, set by the plugin); when absent (running
  * locally), `arn:aws:sns:<AWS_REGION|AWS_DEFAULT_REGION|us-east-1>:000000000000:<topic name>`. In `endpoint` mode
  * `processEvent` creates the topic on the endpoint first ({@link ensureTopic}, CreateTopic is idempotent) and uses
- * the ARN the endpoint returns.
+ * the ARN the endpoint returns. In `aws` mode a missing variable (e.g. `sls invoke local` with credentials) is
+ * logged as a warning and the local ARN is used: the Publish then fails with `PublishError`; set
+ * `PATCHBAY_TOPIC_ARN_<KEY>` to the deployed topic's ARN to publish from a local run.
  *
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html

@@ -137,6 +137,21 @@ describe('Function: processEvent', () => {
     expect(results[0]).toEqual(expect.objectContaining({ status: 'published' }));
   });
 
+  it('warns when it has credentials but no ARN variable for the topic (a local run), and still publishes', async () => {
+    // Prepare
+    options.env = { AWS_PROFILE: 'default' };
+
+    // Act
+    await processEvent(readEvent('delivered-dynamodb-delete-table'), options);
+
+    // Assess
+    expect(options.logger.warn).toHaveBeenCalledWith(
+      'no topic ARN in the environment; publishing to a local ARN that AWS will not know',
+      expect.objectContaining({ topic: 'security', arnEnv: 'PATCHBAY_TOPIC_ARN_SECURITY', topicArn: 'arn:aws:sns:us-east-1:000000000000:patchbay-test-security' }),
+    );
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
   it('attempts every target, then throws NotifyError listing the failures and keeping the successes', async () => {
     // Prepare
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { attempts: 5 } });
