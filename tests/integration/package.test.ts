@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { specProblems } from '../unit/compiler/cfn-spec';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const fixture = path.join(repoRoot, 'tests/fixtures/service');
@@ -112,6 +113,11 @@ describe('Integration: sls package with the patchbay plugin', () => {
       },
     ]);
     expect(template.Resources.NotifyLambdaFunction.Type).toBe('AWS::Lambda::Function');
+  });
+
+  it("conforms to the CloudFormation resource specification, patchbay's resources and Serverless's alike", () => {
+    // Assess
+    expect(specProblems(template.Resources)).toEqual([]);
   });
 
   it('adds one invoke permission for the function', () => {

@@ -1,5 +1,6 @@
 import type { Catalog, ProjectConfig, RuleDefinition } from '../../../src/catalog';
 import { CompilerError, compileCatalog, inputTemplate, snsPublishStatement } from '../../../src/compiler';
+import { specProblems } from './cfn-spec';
 import { expectResource, idsOfType } from './template-assertions';
 
 const config: ProjectConfig = {
@@ -45,6 +46,16 @@ const options = { service: 'patchbay', stage: 'dev', functionLogicalIds: { notif
 describe('Function: compileCatalog', () => {
   const compiled = compileCatalog(catalog, options);
   const { resources } = compiled;
+
+  it('conforms to the CloudFormation resource specification (types, property names, required properties)', () => {
+    // Prepare
+    const withDlq = compileCatalog({ config: { ...config, deadLetterQueue: 'NotifyDeadLetterQueue' }, rules: [rootLogin, tick, orders] }, options);
+
+    // Act + Assess
+    expect(specProblems(withDlq.resources)).toEqual([]);
+    expect(specProblems({ X: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyID: 'alias/aws/sns' } } })).toEqual([expect.stringContaining('X.KmsMasterKeyID: unknown property')]);
+    expect(specProblems({ X: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: 'f' } } })).toEqual(['X.Principal: required property missing']);
+  });
 
   describe('rules', () => {
     it('compiles a pattern rule with its name, description, pattern, state and Lambda targets', () => {
