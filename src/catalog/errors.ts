@@ -48,6 +48,7 @@ export const CatalogIssueCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
 } as const;
 
+/** One of the {@link CatalogIssueCode} values. */
 export type CatalogIssueCode = (typeof CatalogIssueCode)[keyof typeof CatalogIssueCode];
 
 /**

@@ -6,6 +6,7 @@ export const RuleState = {
   DISABLED: 'DISABLED',
   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
 } as const;
+/** One of the {@link RuleState} values. */
 export type RuleState = (typeof RuleState)[keyof typeof RuleState];
 
 /** The name of the default event bus (`bus:` omitted). */

@@ -13,6 +13,7 @@ export const CompilerErrorCode = {
   /** The generated input template is not valid JSON once its placeholders are filled, or is too long. */
   INVALID_INPUT_TEMPLATE: 'PATCHBAY_INVALID_INPUT_TEMPLATE',
 } as const;
+/** One of the {@link CompilerErrorCode} values. */
 export type CompilerErrorCode = (typeof CompilerErrorCode)[keyof typeof CompilerErrorCode];
 
 /**
