@@ -151,8 +151,8 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
     return result;
   }
 
-  const report = (input: Omit<CatalogIssueInput, 'filePath' | 'line' | 'column'>, atKey = false): void => {
-    const position = source.locate(input.pointer, { key: atKey });
+  const report: Report = (input, atKey = false, offset) => {
+    const position = source.locate(input.pointer, { key: atKey, offset });
     issues.push(createIssue({ ...input, filePath, line: position?.line, column: position?.column }));
   };
 
@@ -171,7 +171,8 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
   return result;
 }
 
-type Report = (input: Omit<CatalogIssueInput, 'filePath' | 'line' | 'column'>, atKey?: boolean) => void;
+/** Record an issue at a pointer; `offset`: a character inside the scalar there (e.g. a JMESPath error position). */
+type Report = (input: Omit<CatalogIssueInput, 'filePath' | 'line' | 'column'>, atKey?: boolean, offset?: number) => void;
 
 async function checkSemantics(context: FileContext, document: Record<string, unknown>, report: Report): Promise<void> {
   const { config } = context;
@@ -244,7 +245,11 @@ function checkTarget(config: ProjectConfig, target: Record<string, unknown>, at:
     if (typeof expression !== 'string' || expression === '') continue;
     const problem = checkJmesPath(expression);
     if (problem) {
-      report({ code: CatalogIssueCode.INVALID_JMESPATH, pointer, found: problem.reason, allowed: 'a JMESPath expression (https://jmespath.org/specification.html)' });
+      report(
+        { code: CatalogIssueCode.INVALID_JMESPATH, pointer, found: problem.reason, allowed: 'a JMESPath expression (https://jmespath.org/specification.html)' },
+        false,
+        problem.position,
+      );
     }
   }
 

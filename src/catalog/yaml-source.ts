@@ -7,7 +7,7 @@
  * sequence items by index) and stops at the deepest node that exists, so a pointer to a missing key still lands
  * on the mapping that should hold it.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 
 /** A 1-based source position. */
 export interface SourcePosition {
@@ -28,8 +28,12 @@ export interface YamlSource {
   /** The document as plain JSON-like data; `undefined` if it had errors. */
   value: unknown;
   errors: YamlProblem[];
-  /** The position of the node a pointer names (the key node when `key` is set and the last segment is a map key). */
-  locate(pointer: string, options?: { key?: boolean }): SourcePosition | undefined;
+  /**
+   * The position of the node a pointer names (the key node when `key` is set and the last segment is a map key).
+   * With `offset`, the position of that character inside a single-line scalar written without escapes (plain or
+   * quoted); the scalar's own position otherwise.
+   */
+  locate(pointer: string, options?: { key?: boolean; offset?: number }): SourcePosition | undefined;
 }
 
 /**
@@ -59,7 +63,9 @@ export function parseYamlSource(text: string): YamlSource {
     errors,
     locate: (pointer, options) => {
       const node = findNode(document, parsePointer(pointer), options?.key ?? false);
-      return node?.range ? position(node.range[0]) : undefined;
+      if (!node?.range) return undefined;
+      const offset = options?.offset;
+      return position(node.range[0] + (offset !== undefined && isScalar(node) ? scalarTextStart(text, node, offset) : 0));
     },
   };
 }
@@ -104,6 +110,17 @@ function findNode(document: Document, segments: string[], wantKey: boolean): Nod
     }
   }
   return node as Node | undefined;
+}
+
+/** Offset of character `offset` of a scalar's value from the scalar's start, when the source spells the value verbatim. */
+function scalarTextStart(text: string, node: Scalar, offset: number): number {
+  const [start, end] = node.range!;
+  const source = text.slice(start, end);
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  if (!quoted && node.type !== 'PLAIN') return 0;
+  const inner = quoted ? source.slice(1, -1) : source;
+  if (inner !== String(node.value) || inner.includes('\n') || offset < 0 || offset > inner.length) return 0;
+  return (quoted ? 1 : 0) + offset;
 }
 
 function keyText(key: unknown): string | undefined {

@@ -45,3 +45,17 @@ describe('Function: pointers', () => {
     expect(escapePointerSegment('~/')).toBe('~0~1');
   });
 });
+
+describe('Function: locate with an offset into a scalar', () => {
+  const source = parseYamlSource(['plain: abc.def', 'quoted: "abc.def"', 'escaped: "a\\tb"', 'folded: >-', '  abc', '  def', ''].join('\n'));
+
+  it.each([
+    ['/plain', 4, { line: 1, column: 12 }],
+    ['/quoted', 4, { line: 2, column: 14 }],
+    ['/quoted', 7, { line: 2, column: 17 }],
+    ['/escaped', 2, { line: 3, column: 10 }],
+    ['/folded', 2, { line: 4, column: 9 }],
+  ])('%s + %d -> %j (the scalar itself when the source does not spell the value verbatim)', (pointer, offset, position) => {
+    expect(source.locate(pointer, { offset })).toEqual(position);
+  });
+});
