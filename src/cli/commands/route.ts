@@ -15,6 +15,7 @@
  * read or routed or a notification failed, 2 for an invalid catalog or a missing path.
  */
 import path from 'node:path';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { Option, type Command } from 'commander';
 import { buildManifest, CatalogError } from '../../catalog';
 import {
@@ -113,7 +114,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 
   const env: RuntimeEnv = { AWS_REGION: region };
   let sns: LocalSns | undefined;
-  const snsClientHolder: { client?: ReturnType<typeof createSnsClient> } = {};
+  let snsClient: SNSClient | undefined;
   try {
     if (mode === 'local') {
       sns = await startLocalSns({ region, accountId: LOCAL_ACCOUNT_ID });
@@ -125,11 +126,10 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
     } else {
       env.PATCHBAY_DRY_RUN = 'true';
     }
-    const snsClient = createSnsClient(env);
-    snsClientHolder.client = snsClient;
+    const client = (snsClient = createSnsClient(env));
     const via = sns ? `delivered via local SNS (${sns.address})` : 'dry run, not sent';
 
-    const ruleCount = manifests.reduce((sum, manifest) => sum + manifest.rules.length, 0);
+    const ruleCount = new Set(manifests.flatMap((manifest) => manifest.rules.map((rule) => rule.name))).size;
     await writeText(
       io.stdout,
       `patchbay route: ${plural(events.length, 'event')} through ${plural(ruleCount, 'rule')} ` +
@@ -139,7 +139,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 
     const reports: EventReport[] = [];
     for (const file of events) {
-      const report = await routeEventFile(file, manifests, { snsClient, env });
+      const report = await routeEventFile(file, manifests, { snsClient: client, env });
       if (sns) {
         const ids = report.results.flatMap((r) => (r.status === 'published' && r.messageId ? [r.messageId] : []));
         report.received = await sns.waitForMessages(ids, options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
@@ -151,7 +151,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
     await writeText(io.stdout, `\n${formatSummary(summary, via)}\n`);
     return summary.failed > 0 ? RouteExit.EVENT_FAILED : RouteExit.OK;
   } finally {
-    snsClientHolder.client?.destroy();
+    snsClient?.destroy();
     await sns?.close();
   }
 }
@@ -159,7 +159,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 async function routeEventFile(
   file: EventFile,
   manifests: readonly RoutingManifest[],
-  context: { snsClient: ReturnType<typeof createSnsClient>; env: RuntimeEnv },
+  context: { snsClient: SNSClient; env: RuntimeEnv },
 ): Promise<EventReport> {
   const report: EventReport = { file, results: [], received: new Map(), errors: [] };
   if (file.error !== undefined) {
