@@ -8,5 +8,6 @@ module.exports = {
   },
   // middy ships ESM only: let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/tests/support/jest-env.ts'],
   testTimeout: 60000,
 };
