@@ -1,14 +1,14 @@
 /**
  * Names and ARNs of the EventBridge resources a replay involves (archive, replay, event bus, rules), and the
- * replay opt-out of a rule's event pattern. Pure functions: the compiler derives the archive and bus names it
- * deploys from the same functions, so `patchbay replay` always finds what `sls deploy` created.
+ * replay opt-out of a rule's event pattern. Pure functions with no imports from other modules: the compiler names
+ * the archive it deploys with {@link archiveName}, so `patchbay replay` always finds what `sls deploy` created.
  *
  * | resource | name | limit |
  * | --- | --- | --- |
- * | archive | `<service>-<stage>-<bus>`, cut to 48 characters | 1-48 of `[.\-_A-Za-z0-9]` |
+ * | archive | `<service>-<stage>-<bus>`, `/` of the bus -> `-`, cut to 48 characters | 1-48 of `[.\-_A-Za-z0-9]` |
  * | replay | `<archive name>-<yyyymmddThhmmss>` (UTC start time) | 1-64 of `[.\-_A-Za-z0-9]` |
- * | event bus | `default` for the default bus, else `<service>-<stage>-<bus>` | 1-256 of `[/.\-_A-Za-z0-9]` |
- * | rule | `<service>-<stage>-<rule>` | 1-64 of `[.\-_A-Za-z0-9]` |
+ * | event bus | the pattern files' `bus:` as written (`default` for the default bus), as the compiler's `EventBusName` | 1-256 of `[/.\-_A-Za-z0-9]` |
+ * | rule | the compiler's `rulePhysicalName` (`<service>-<stage>-<rule>`, hashed past 64 characters) | 1-64 of `[.\-_A-Za-z0-9]` |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html
@@ -27,7 +27,7 @@ export const REPLAY_NAME_MAX_LENGTH = 64;
 /** Longest rule name EventBridge accepts (PutRule `Name`), in characters. */
 export const RULE_NAME_MAX_LENGTH = 64;
 
-/** The key of the default event bus in pattern files (`bus: default`, or `bus:` omitted). */
+/** The name of the default event bus (`bus: default`, or `bus:` omitted, in pattern files). */
 export const DEFAULT_BUS_KEY = 'default';
 
 /**
@@ -37,21 +37,47 @@ export const DEFAULT_BUS_KEY = 'default';
  */
 export const REPLAY_NAME_FIELD = 'replay-name';
 
+/** Characters EventBridge allows in event bus names. */
+export const EVENT_BUS_NAME_PATTERN = /^[/.\-_A-Za-z0-9]{1,256}$/;
+
 /**
- * The archive name of a bus: `<service>-<stage>-<bus>`, cut to 48 characters (EventBridge's limit).
- * The compiler names the `AWS::Events::Archive` it deploys with this function.
+ * The archive name of a bus: `<service>-<stage>-<bus>` (a `/` of a partner bus name becomes `-`), cut to 48
+ * characters (EventBridge's limit). The compiler names the `AWS::Events::Archive` it deploys with this function.
  *
- * @param busKey - the `bus:` of the pattern files (`default` for the default bus)
+ * @param bus - the `bus:` of the pattern files (`default` for the default bus)
  * @returns e.g. `patchbay-dev-default`
- * @throws ReplayError `INVALID_NAME` when a part is empty or has characters outside `[.\-_A-Za-z0-9]`.
+ * @throws ReplayError `INVALID_NAME` when service or stage is empty or has characters outside `[.\-_A-Za-z0-9]`,
+ *   or the bus is not a valid event bus name.
  * @example archiveName('patchbay', 'dev', 'default') // 'patchbay-dev-default'
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html
  */
-export function archiveName(service: string, stage: string, busKey: string): string {
+export function archiveName(service: string, stage: string, bus: string): string {
   checkNamePart('service', service);
   checkNamePart('stage', stage);
-  checkNamePart('bus', busKey);
-  return `${service}-${stage}-${busKey}`.slice(0, ARCHIVE_NAME_MAX_LENGTH);
+  checkBusName(bus);
+  return `${service}-${stage}-${bus.replace(/\//g, '-')}`.slice(0, ARCHIVE_NAME_MAX_LENGTH);
+}
+
+/**
+ * Check an event bus name (1-256 characters of `[/.\-_A-Za-z0-9]`).
+ * @throws ReplayError `INVALID_NAME` (field `bus`).
+ */
+export function checkBusName(bus: string): void {
+  if (!EVENT_BUS_NAME_PATTERN.test(bus)) {
+    throw new ReplayError(ReplayErrorCode.INVALID_NAME, `bus "${bus}" must be 1-256 characters of [/.-_A-Za-z0-9]`, { field: 'bus' });
+  }
+}
+
+/**
+ * Check a rule's physical name (1-64 characters of `[.\-_A-Za-z0-9]`).
+ * @throws ReplayError `INVALID_NAME` (field `rule`).
+ */
+export function checkRuleName(name: string): void {
+  if (!EVENTBRIDGE_NAME_CHARS.test(name) || name.length > RULE_NAME_MAX_LENGTH) {
+    throw new ReplayError(ReplayErrorCode.INVALID_NAME, `rule name "${name}" must be 1-${RULE_NAME_MAX_LENGTH} characters of [.-_A-Za-z0-9]`, {
+      field: 'rule',
+    });
+  }
 }
 
 /**
@@ -62,8 +88,8 @@ export function archiveName(service: string, stage: string, busKey: string): str
  * @example replayName('patchbay', 'dev', 'default', new Date('2025-06-03T09:14:27Z')) // 'patchbay-dev-default-20250603T091427'
  * @throws ReplayError `INVALID_NAME` (see {@link archiveName}).
  */
-export function replayName(service: string, stage: string, busKey: string, startedAt: Date): string {
-  return `${archiveName(service, stage, busKey)}-${formatReplayTimestamp(startedAt)}`;
+export function replayName(service: string, stage: string, bus: string, startedAt: Date): string {
+  return `${archiveName(service, stage, bus)}-${formatReplayTimestamp(startedAt)}`;
 }
 
 /**
@@ -72,45 +98,6 @@ export function replayName(service: string, stage: string, busKey: string, start
  */
 export function formatReplayTimestamp(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/[-:]/g, '');
-}
-
-/**
- * The physical name of the event bus a pattern file's `bus:` key names: `default` stays `default` (the account's
- * default bus); any other key is a bus the service deploys, named `<service>-<stage>-<key>`.
- *
- * @example eventBusName('patchbay', 'dev', 'audit') // 'patchbay-dev-audit'
- * @throws ReplayError `INVALID_NAME` when a part is empty or has characters outside `[.\-_A-Za-z0-9]`.
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html
- */
-export function eventBusName(service: string, stage: string, busKey: string): string {
-  checkNamePart('bus', busKey);
-  if (busKey === DEFAULT_BUS_KEY) return DEFAULT_BUS_KEY;
-  checkNamePart('service', service);
-  checkNamePart('stage', stage);
-  return `${service}-${stage}-${busKey}`;
-}
-
-/**
- * The physical name of a rule: `<service>-<stage>-<rule>`.
- *
- * @param rule - the patchbay rule name (path of the pattern file, e.g. `iam-root-login`)
- * @example rulePhysicalName('patchbay', 'dev', 'iam-root-login') // 'patchbay-dev-iam-root-login'
- * @throws ReplayError `INVALID_NAME` when a part has characters outside `[.\-_A-Za-z0-9]` or the result is
- *   longer than 64 characters (EventBridge's rule-name limit).
- */
-export function rulePhysicalName(service: string, stage: string, rule: string): string {
-  checkNamePart('service', service);
-  checkNamePart('stage', stage);
-  checkNamePart('rule', rule);
-  const name = `${service}-${stage}-${rule}`;
-  if (name.length > RULE_NAME_MAX_LENGTH) {
-    throw new ReplayError(
-      ReplayErrorCode.INVALID_NAME,
-      `rule name "${name}" is ${name.length} characters long; EventBridge allows at most ${RULE_NAME_MAX_LENGTH}`,
-      { field: 'rule' },
-    );
-  }
-  return name;
 }
 
 /**
@@ -137,6 +124,7 @@ export interface AccountRegion {
  * // 'arn:aws:events:eu-west-1:111122223333:event-bus/default'
  */
 export function eventBusArn(where: AccountRegion, busName: string): string {
+  checkBusName(busName);
   return `${eventsArnPrefix(where)}:event-bus/${busName}`;
 }
 
@@ -151,10 +139,14 @@ export function archiveArn(where: AccountRegion, name: string): string {
 
 /**
  * ARN of a rule: `rule/<rule>` on the default bus, `rule/<bus name>/<rule>` on a custom bus.
- * @example ruleArn({ account: '111122223333', region: 'eu-west-1' }, 'patchbay-dev-audit', 'patchbay-dev-iam-root-login')
- * // 'arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-audit/patchbay-dev-iam-root-login'
+ * @param rulePhysical - the rule's deployed name (the compiler's `rulePhysicalName`)
+ * @throws ReplayError `INVALID_NAME` for an invalid bus or rule name, account or region.
+ * @example ruleArn({ account: '111122223333', region: 'eu-west-1' }, 'audit', 'patchbay-dev-iam-root-login')
+ * // 'arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay-dev-iam-root-login'
  */
 export function ruleArn(where: AccountRegion, busName: string, rulePhysical: string): string {
+  checkBusName(busName);
+  checkRuleName(rulePhysical);
   const path = busName === DEFAULT_BUS_KEY ? rulePhysical : `${busName}/${rulePhysical}`;
   return `${eventsArnPrefix(where)}:rule/${path}`;
 }

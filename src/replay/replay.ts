@@ -30,10 +30,8 @@ import {
   archiveName,
   checkAccountRegion,
   eventBusArn,
-  eventBusName,
   replayName,
   ruleArn,
-  rulePhysicalName,
   type AccountRegion,
 } from './names';
 
@@ -76,7 +74,7 @@ export interface ReplayRequest extends AccountRegion {
   service: string;
   /** Deployment stage, e.g. `dev`. */
   stage: string;
-  /** Bus key (`default`, or a `bus:` of the pattern files). */
+  /** Event bus name as the pattern files' `bus:` gives it (`default` for the default bus). */
   bus: string;
   /** Patchbay rule names to replay to; empty or absent: every rule on the bus. */
   rules?: readonly string[];
@@ -88,6 +86,12 @@ export interface ReplayRequest extends AccountRegion {
   now?: Date;
   /** When given, `bus` and `rules` must be in it. */
   catalog?: ReplayCatalog;
+  /**
+   * The deployed name of a rule: the compiler's `rulePhysicalName` (passed in, so this module does not depend on
+   * the compiler, which names its archives with {@link archiveName}).
+   * @example (service, stage, rule) => `${service}-${stage}-${rule}`
+   */
+  rulePhysicalName: (service: string, stage: string, rule: string) => string;
 }
 
 /**
@@ -185,7 +189,8 @@ export function parseReplayWindow(from: string, to: string, now: Date = new Date
  * @throws ReplayError `INVALID_TIME`, `EMPTY_TIME_WINDOW`, `TIME_IN_FUTURE`, `INVALID_NAME`, `UNKNOWN_BUS`, `UNKNOWN_RULE`.
  * @example
  * planReplay({ service: 'patchbay', stage: 'dev', bus: 'default', rules: ['iam-root-login'],
- *   from: '2025-06-03T00:00:00Z', to: '2025-06-04T00:00:00Z', account: '111122223333', region: 'eu-west-1' })
+ *   from: '2025-06-03T00:00:00Z', to: '2025-06-04T00:00:00Z', account: '111122223333', region: 'eu-west-1',
+ *   rulePhysicalName }) // rulePhysicalName from src/compiler
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
  */
 export function planReplay(request: ReplayRequest): ReplayPlan {
@@ -195,9 +200,12 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
   const rules = [...new Set(request.rules ?? [])];
   if (request.catalog) checkAgainstCatalog(request.bus, rules, request.catalog);
   const archive = archiveName(request.service, request.stage, request.bus);
-  const busName = eventBusName(request.service, request.stage, request.bus);
+  const busName = request.bus;
   const name = replayName(request.service, request.stage, request.bus, now);
-  const filterArns = rules.map((rule) => ruleArn(request, busName, rulePhysicalName(request.service, request.stage, rule)));
+  const filterArns = rules.map((rule) => {
+    if (rule === '') throw new ReplayError(ReplayErrorCode.INVALID_NAME, '--rules has an empty entry', { field: '--rules' });
+    return ruleArn(request, busName, request.rulePhysicalName(request.service, request.stage, rule));
+  });
   return {
     replayName: name,
     archiveName: archive,

@@ -2,12 +2,10 @@ import {
   archiveArn,
   archiveName,
   eventBusArn,
-  eventBusName,
   formatReplayTimestamp,
   partitionOf,
   replayName,
   ruleArn,
-  rulePhysicalName,
   ReplayError,
 } from '../../../src/replay';
 
@@ -30,10 +28,14 @@ describe('Function: archiveName', () => {
     expect(name).toBe(`${service}-prod-au`);
   });
 
+  it('turns the / of a partner bus name into -', () => {
+    expect(archiveName('patchbay', 'dev', 'aws.partner/example.com/123')).toBe('patchbay-dev-aws.partner-example.com-123');
+  });
+
   it.each([
     ['service', '', 'dev', 'default'],
     ['stage', 'patchbay', 'my stage', 'default'],
-    ['bus', 'patchbay', 'dev', 'a/b'],
+    ['bus', 'patchbay', 'dev', 'a b'],
   ])('rejects an invalid %s with INVALID_NAME', (field, service, stage, bus) => {
     expect(() => archiveName(service, stage, bus)).toThrow(expect.objectContaining({ name: 'ReplayError', code: 'INVALID_NAME', field }));
   });
@@ -56,21 +58,6 @@ describe('Function: replayName', () => {
   });
 });
 
-describe('Function: eventBusName / rulePhysicalName', () => {
-  it('keeps the default bus and prefixes custom buses with service and stage', () => {
-    expect(eventBusName('patchbay', 'dev', 'default')).toBe('default');
-    expect(eventBusName('patchbay', 'dev', 'audit')).toBe('patchbay-dev-audit');
-  });
-
-  it('prefixes rule names with service and stage', () => {
-    expect(rulePhysicalName('patchbay', 'dev', 'iam-root-login')).toBe('patchbay-dev-iam-root-login');
-  });
-
-  it('refuses rule names longer than 64 characters', () => {
-    expect(() => rulePhysicalName('patchbay', 'dev', 'r'.repeat(60))).toThrow(expect.objectContaining({ code: 'INVALID_NAME', field: 'rule' }));
-  });
-});
-
 describe('Function: ARNs', () => {
   it('builds bus, archive and rule ARNs', () => {
     expect(eventBusArn(where, 'default')).toBe('arn:aws:events:eu-west-1:111122223333:event-bus/default');
@@ -79,7 +66,12 @@ describe('Function: ARNs', () => {
 
   it('puts the bus name in the ARN of a rule on a custom bus only', () => {
     expect(ruleArn(where, 'default', 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-x');
-    expect(ruleArn(where, 'patchbay-dev-audit', 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-audit/patchbay-dev-x');
+    expect(ruleArn(where, 'audit', 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay-dev-x');
+  });
+
+  it('refuses rule names EventBridge would not accept', () => {
+    expect(() => ruleArn(where, 'default', 'r'.repeat(65))).toThrow(expect.objectContaining({ code: 'INVALID_NAME', field: 'rule' }));
+    expect(() => ruleArn(where, 'default', 'a rule')).toThrow(expect.objectContaining({ code: 'INVALID_NAME', field: 'rule' }));
   });
 
   it('uses the partition of the region', () => {

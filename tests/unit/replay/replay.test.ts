@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { rulePhysicalName } from '../../../src/compiler';
 import {
   followReplay,
   parseReplayTime,
@@ -31,6 +32,7 @@ const request: ReplayRequest = {
   account: '111122223333',
   region: 'eu-west-1',
   now: NOW,
+  rulePhysicalName,
 };
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -114,8 +116,8 @@ describe('Function: planReplay', () => {
 
   it('uses rule/<bus>/<rule> ARNs on a custom bus, and no filter when no rules are named', () => {
     expect(planReplay({ ...request, bus: 'audit', rules: ['a'] }).input.Destination).toEqual({
-      Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/patchbay-dev-audit',
-      FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-audit/patchbay-dev-a'],
+      Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/audit',
+      FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay-dev-a'],
     });
     expect(planReplay({ ...request, rules: [] }).input.Destination).toEqual({ Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default' });
   });
@@ -127,10 +129,23 @@ describe('Function: planReplay', () => {
     [{ rules: ['iam-root-login', 'typo'] }, 'UNKNOWN_RULE', '--rules'],
     [{ rules: ['x'] }, 'UNKNOWN_RULE', '--rules'],
     [{ rules: ['bad name'], catalog: undefined }, 'INVALID_NAME', 'rule'],
+    [{ rules: [''], catalog: undefined }, 'INVALID_NAME', '--rules'],
     [{ account: '12' }, 'INVALID_NAME', 'account'],
     [{ from: 'then' }, 'INVALID_TIME', '--from'],
   ])('with %j fails with %s', (change, code, field) => {
     expect(() => planReplay({ ...request, catalog, ...change })).toThrow(expect.objectContaining({ code, field }));
+  });
+
+  it('uses the compiler\'s physical rule names, hashed past 64 characters', () => {
+    // Prepare
+    const long = 'a-very-long-rule-name-that-does-not-fit-within-sixty-four-chars';
+
+    // Act
+    const [arn] = planReplay({ ...request, rules: [long] }).input.Destination!.FilterArns!;
+
+    // Assess
+    expect(arn).toBe(`arn:aws:events:eu-west-1:111122223333:rule/${rulePhysicalName('patchbay', 'dev', long)}`);
+    expect(arn!.split('/').pop()!.length).toBeLessThanOrEqual(64);
   });
 
   it('names the known rules of the bus when a rule is unknown', () => {
