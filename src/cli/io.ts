@@ -24,7 +24,25 @@ export interface CliIo {
 
 /** The real process's streams, directory and environment. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  return { stdout: streamSink(process.stdout), stderr: streamSink(process.stderr), stdin: process.stdin, cwd: process.cwd(), env: process.env };
+}
+
+/**
+ * A sink over a writable stream that survives its reader going away (`patchbay route | head`): after an `EPIPE`
+ * further text is dropped instead of crashing the process or waiting forever for `drain`, so commands still
+ * finish and close their servers.
+ */
+export function streamSink(stream: NodeJS.WritableStream): TextSink {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+    stream.emit('drain');
+  });
+  return {
+    write: (text) => (closed ? true : stream.write(text)),
+    once: (event, listener) => stream.once(event, listener),
+  };
 }
 
 /**
