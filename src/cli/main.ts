@@ -14,6 +14,12 @@ import { processIo, type CliIo } from './io';
 export const USAGE_EXIT_CODE = 2;
 
 /**
+ * Exit code for an unexpected error (a bug): 2, "could not answer", like every command's own error code, never
+ * 1, which means "false" / "a test failed".
+ */
+export const INTERNAL_ERROR_EXIT_CODE = 2;
+
+/**
  * Build the `patchbay` program with every command registered.
  * @param context - receives the exit code chosen by the command that runs.
  */
@@ -36,7 +42,7 @@ export function createProgram(context: CliContext): Command {
  * Run the command line.
  * @param argv - `process.argv` (node, script, then the arguments).
  * @param io - streams, working directory and environment; the real process's by default.
- * @returns the exit code: 0 success, otherwise as documented per command (2 for usage errors).
+ * @returns the exit code: 0 success, otherwise as documented per command (2 for usage and internal errors).
  * @example
  * main(['node', 'patchbay', 'test', '--root', '.']).then((code) => { process.exitCode = code; });
  */
@@ -55,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       // --help and --version end here with exitCode 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
     }
-    io.stderr.write(`patchbay: ${(error as Error)?.stack ?? String(error)}\n`);
-    return 1;
+    io.stderr.write(`patchbay: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return INTERNAL_ERROR_EXIT_CODE;
   }
 }
