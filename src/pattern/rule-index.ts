@@ -1,37 +1,746 @@
 /**
- * Many patterns, one event: the ids of the patterns that match.
- * This first version checks each pattern in turn (O(rules) per event) but flattens the event only once.
+ * Many patterns, one event: the ids of the rules whose pattern matches, without trying every rule.
+ *
+ * Design (in the spirit of aws/event-ruler, which compiles all rules into one automaton so that the cost
+ * of an event follows the event, not the number of rules):
+ *
+ * - **Predicates.** Each pattern is compiled (compile.ts) into an OR of AND-branches of field conditions.
+ *   Equal conditions on one path are one *predicate*, shared by every branch that states it:
+ *   `source: ["aws.ec2"]` is one predicate however many rules say it. Per event, a predicate is decided
+ *   at most once, and its state lives in typed arrays indexed by predicate id.
+ * - **Per-path indexes** (routing/path-index.ts) map a leaf value to the predicates that accept it: exact
+ *   values in a map keyed by the JSON value; prefixes and suffixes in character tries; `equals-ignore-case`
+ *   (also as prefix/suffix) under case-folded forms; numeric ranges and CIDR blocks in interval indexes
+ *   over sorted boundaries (routing/interval-index.ts); `exists: true` as "present"; wildcards through
+ *   their literal head or tail (a candidate, then confirmed). A plain `anything-but` is indexed by
+ *   exclusion: each excluded value maps to the predicates it defeats, and a predicate holds when fewer of
+ *   the field's leaves defeat it than the field has — so `anything-but` costs nothing per rule.
+ * - **Lazy predicates** — conditions holding `exists: false`, or `anything-but` on prefixes, suffixes,
+ *   case-folded values or wildcards, or such an operator beside others — are evaluated with the
+ *   single-pattern semantics (`matchValue`) when a branch needs them, once per event however many rules
+ *   share them.
+ * - **Keys.** Each branch is triggered by one *key* predicate: the one estimated to hold for the fewest
+ *   events, from statistics of all rules (an exact value on a path where rules name D distinct values
+ *   counts 1/(D+1); a prefix the share of those values it covers; a range or CIDR block 1/2; presence 1;
+ *   an `anything-but` 1.2). `detail-type: ["AWS API Call via CloudTrail"]`, shared by most CloudTrail
+ *   rules, is thus never a key, `detail.eventName: ["DeleteTable"]` is. A predicate holding
+ *   `exists: false` can hold for an absent field, so it is never a key. Keys are chosen again for all
+ *   branches each time the number of rules doubles (amortised O(1) per added rule). The branches keyed
+ *   on a predicate are packed in one integer array (branch, rule, the other predicates, most selective
+ *   first), so verifying a candidate is a short sequential scan of per-event marks.
+ * - **Matching** reads the event's leaves at the indexed paths only (routing/event-leaves.ts), looks each
+ *   one up in its path's index and marks the predicates hit; then every branch whose key holds is verified.
+ *   When two or more of the branch's fields have leaves inside arrays, the branch is decided by the
+ *   single-pattern matcher (`matchBranches`), which keeps fields of one array element together; events
+ *   without arrays on the named paths never pay for that. A rule matches once any of its branches does.
+ *
+ * Residual list, verified for every event: branches whose every condition holds `exists: false` (no key
+ * can be true when they match). Results are exactly `matchEventPattern`'s (a differential property test
+ * checks it), in insertion order.
  */
 import type { EventPattern } from './api';
-import { flattenEvent, pathPrefixes } from './flatten';
+import type { Branch, FieldCondition } from './compile';
+import { flattenEvent, pathPrefixes, type FlatLeaf } from './flatten';
 import { matchBranches } from './match';
+import { matchValue, type Leaf, type Matcher } from './matchers';
+import { EventLeaves } from './routing/event-leaves';
+import { PathIndex, PredicateKind, isNumericEquality, predicateKind } from './routing/path-index';
 
+/** Per-event state of a predicate (valid while its stamp is the current epoch). */
+const State = { FALSE: 0, TRUE: 1, CANDIDATE: 2 } as const;
+
+/** How an evaluated predicate tests a leaf value. */
+const Test = { ONE: 0, SET: 1, ANY: 2, GENERIC: 3 } as const;
+type Test = (typeof Test)[keyof typeof Test];
+
+/** A predicate compiled for evaluation against leaves. */
+interface Check {
+  readonly test: Test;
+  readonly one: Leaf | undefined;
+  readonly set: ReadonlySet<Leaf> | undefined;
+  readonly matchers: readonly Matcher[];
+  /** True when the condition holds for an absent field (it has `exists: false`). */
+  readonly absenceOk: boolean;
+}
+
+interface Predicate {
+  readonly id: number;
+  readonly signature: string;
+  readonly pathId: number;
+  readonly kind: PredicateKind;
+  readonly matchers: readonly Matcher[];
+  readonly check: Check;
+  /** Branch conditions stating it. */
+  refs: number;
+  /**
+   * The branches keyed on it, packed for a cache-friendly scan: per branch `[branch slot, rule slot, n,
+   * …the n other predicate ids, most selective first]`.
+   */
+  readonly keyed: number[];
+}
+
+interface RuleEntry<Id> {
+  readonly id: Id;
+  readonly slot: number;
+  /** Insertion order, kept when a rule is replaced. */
+  readonly seq: number;
+  readonly branches: number[];
+}
+
+interface BranchInfo {
+  readonly conditions: Branch;
+  /** `[conditions]`, for `matchBranches`. */
+  readonly wrapped: readonly Branch[];
+  /** Predicate ids, one per condition. */
+  readonly predicates: readonly number[];
+  /** Key predicate id, or -1 when the branch is verified for every event. */
+  key: number;
+}
+
+/** First re-choice of keys; then each time the number of rules doubles. */
+const FIRST_REKEY_AT = 64;
+
+function isAnythingBut(m: Matcher): boolean {
+  return m.kind.startsWith('anything-but');
+}
+
+/** The value a matcher accepts when it accepts exactly one JSON value (compared with `===`). */
+function singleValueOf(m: Matcher): { value: Leaf } | undefined {
+  switch (m.kind) {
+    case 'exact-string':
+    case 'exact-number':
+    case 'exact-literal':
+      return { value: m.value };
+    case 'numeric':
+      return isNumericEquality(m) ? { value: m.lower } : undefined;
+    case 'wildcard':
+      return m.wildcard.segments.length === 1 ? { value: m.wildcard.segments[0] } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function compileCheck(matchers: readonly Matcher[]): Check {
+  const absenceOk = matchers.some((m) => m.kind === 'exists' && !m.value);
+  const base = { matchers, absenceOk, one: undefined, set: undefined };
+  if (matchers.some((m) => m.kind === 'exists' && m.value)) return { ...base, test: Test.ANY };
+  const values = matchers.map(singleValueOf);
+  if (values.length > 0 && values.every((v) => v !== undefined)) {
+    const distinct = new Set(values.map((v) => v!.value));
+    if (distinct.size === 1) return { ...base, test: Test.ONE, one: values[0]!.value };
+    return { ...base, test: Test.SET, set: distinct };
+  }
+  return { ...base, test: Test.GENERIC };
+}
+
+function testLeaf(check: Check, value: Leaf): boolean {
+  switch (check.test) {
+    case Test.ONE:
+      return value === check.one;
+    case Test.SET:
+      return check.set!.has(value);
+    case Test.ANY:
+      return true;
+    default: {
+      const matchers = check.matchers;
+      for (let i = 0; i < matchers.length; i++) {
+        const m = matchers[i];
+        if (m.kind === 'exists' ? m.value : matchValue(m, value)) return true;
+      }
+      return false;
+    }
+  }
+}
+
+/** A canonical text for a matcher: equal texts, equal behaviour. */
+function matcherSignature(m: Matcher): string {
+  switch (m.kind) {
+    case 'exact-string':
+    case 'equals-ignore-case':
+      return `${m.kind}:${JSON.stringify(m.value)}`;
+    case 'exact-number':
+    case 'exact-literal':
+      return `${m.kind}:${String(m.value)}`;
+    case 'exact-ip':
+    case 'cidr':
+      return `ip:${m.range.bottom}-${m.range.top}`;
+    case 'prefix':
+    case 'suffix':
+      return `${m.kind}:${m.ignoreCase ? 'i' : 'c'}:${JSON.stringify(m.value)}`;
+    case 'wildcard':
+      return `wildcard:${JSON.stringify(m.wildcard.segments)}`;
+    case 'numeric':
+      return `numeric:${m.lower ?? ''}${m.lowerOpen ? '(' : '['}${m.upper ?? ''}${m.upperOpen ? ')' : ']'}`;
+    case 'exists':
+      return `exists:${m.value}`;
+    case 'anything-but':
+      return `anything-but:${JSON.stringify([...m.strings].sort())}:${JSON.stringify([...m.numbers].sort((a, b) => a - b))}`;
+    case 'anything-but-prefix':
+    case 'anything-but-suffix':
+    case 'anything-but-ignore-case':
+      return `${m.kind}:${JSON.stringify(m.values)}`;
+    case 'anything-but-wildcard':
+      return `${m.kind}:${JSON.stringify(m.wildcards.map((w) => w.segments))}`;
+  }
+}
+
+function conditionSignature(c: FieldCondition): string {
+  return `${c.path}\u0000${[...new Set(c.matchers.map(matcherSignature))].sort().join('\u0001')}`;
+}
+
+/**
+ * A set of event patterns, each under an id, matched against events all at once.
+ *
+ * Matching cost grows with the number of rules an event comes close to matching (rules sharing its most
+ * selective value), not with the number of rules. Adding and removing rules is incremental.
+ * Results are exactly those of {@link matchEventPattern} for each pattern.
+ * @example
+ * const index = new RuleIndex<string>();
+ * index.add('delete-table', parseEventPattern({ source: ['aws.dynamodb'], detail: { eventName: ['DeleteTable'] } }));
+ * index.match({ source: 'aws.dynamodb', detail: { eventName: 'DeleteTable' } }); // ['delete-table']
+ * @see https://github.com/aws/event-ruler
+ */
 export class RuleIndex<Id> {
-  private readonly rules = new Map<Id, EventPattern>();
-  private wanted: Set<string> | undefined;
+  private readonly rules = new Map<Id, RuleEntry<Id>>();
+  private ruleIds: Id[] = [];
+  private ruleSeq: number[] = [];
+  private readonly freeRuleSlots: number[] = [];
+  private nextSeq = 0;
+  /** False once a freed rule slot is reused: slot order is then no longer insertion order. */
+  private slotsInOrder = true;
 
-  /** Add (or replace) the pattern of rule `id`. */
+  private readonly branches: (BranchInfo | undefined)[] = [];
+  /** Rule slot of each branch slot. */
+  private branchRule = new Int32Array(64);
+  private readonly freeBranchSlots: number[] = [];
+  /** Branches with no possible key, verified for every event. */
+  private readonly always: number[] = [];
+
+  private readonly paths = new Map<string, PathIndex>();
+  private readonly pathById: (PathIndex | undefined)[] = [];
+  private readonly freePathIds: number[] = [];
+  /** LAZY and EXCLUDE predicates that are keys, by path id: decided when the path has a leaf. */
+  private readonly presenceKeys: number[][] = [];
+
+  private readonly predicateIds = new Map<string, number>();
+  private readonly predicates: (Predicate | undefined)[] = [];
+  private readonly freePredicateIds: number[] = [];
+  private predicateStamp = new Int32Array(64);
+  private predicateState = new Uint8Array(64);
+  private predicateKinds = new Uint8Array(64);
+  private predicatePath = new Int32Array(64);
+  /** EXCLUDE predicates: how many leaves of the current event they exclude (valid while stamped). */
+  private excludeStamp = new Int32Array(64);
+  private excludeCount = new Int32Array(64);
+
+  private rekeyAt = FIRST_REKEY_AT;
+  private readonly leaves = new EventLeaves();
+  private leavesStale = true;
+  /** Per-event stamps: a predicate is decided, and a rule reported, once per event. */
+  private epoch = 0;
+  private ruleSeen = new Int32Array(64);
+  private readonly buckets: number[][] = [];
+  private readonly triggered: number[] = [];
+  private matched = new Int32Array(64);
+  /** The event being matched and its flattenEvent form (built only for array-consistency checks). */
+  private event: unknown;
+  private flat: Map<string, FlatLeaf[]> | undefined;
+
+  /** Number of rules. */
+  get size(): number {
+    return this.rules.size;
+  }
+
+  /**
+   * Add the pattern of rule `id`, or replace it (the rule keeps its place in the result order).
+   * @param pattern - from {@link parseEventPattern}.
+   */
   add(id: Id, pattern: EventPattern): void {
-    this.rules.set(id, pattern);
-    this.wanted = undefined;
+    const existing = this.rules.get(id);
+    if (existing !== undefined) this.detach(existing);
+    const slot = existing?.slot ?? this.allocRuleSlot();
+    const rule: RuleEntry<Id> = { id, slot, seq: existing?.seq ?? this.nextSeq++, branches: [] };
+    this.ruleIds[slot] = id;
+    this.ruleSeq[slot] = rule.seq;
+    for (const conditions of pattern.branches) {
+      for (const c of conditions) this.pathIndexOf(c.path).noteCondition(c, 1);
+    }
+    for (const conditions of pattern.branches) {
+      const branch: BranchInfo = { conditions, wrapped: [conditions], predicates: conditions.map((c) => this.acquirePredicate(c)), key: -1 };
+      const branchSlot = this.allocBranchSlot();
+      this.branches[branchSlot] = branch;
+      this.branchRule[branchSlot] = slot;
+      rule.branches.push(branchSlot);
+      this.setKey(branchSlot, this.chooseKey(branch));
+    }
+    this.rules.set(id, rule);
+    if (this.rules.size >= this.rekeyAt) {
+      this.rekeyAll();
+      this.rekeyAt = this.rules.size * 2;
+    }
   }
 
   /** Remove rule `id`; false when it was not there. */
   remove(id: Id): boolean {
-    this.wanted = undefined;
-    return this.rules.delete(id);
+    const rule = this.rules.get(id);
+    if (rule === undefined) return false;
+    this.detach(rule);
+    this.rules.delete(id);
+    this.ruleIds[rule.slot] = undefined as Id;
+    this.freeRuleSlots.push(rule.slot);
+    return true;
   }
 
-  /** Ids of the rules whose pattern matches `event`, in insertion order. */
+  /** True when rule `id` is present. */
+  has(id: Id): boolean {
+    return this.rules.has(id);
+  }
+
+  /**
+   * Ids of the rules whose pattern matches `event` (a parsed JSON value), in insertion order.
+   * @example index.match(JSON.parse(line))
+   */
   match(event: unknown): Id[] {
-    this.wanted ??= pathPrefixes([...this.rules.values()].flatMap((p) => p.paths));
-    const leaves = flattenEvent(event, this.wanted);
-    const out: Id[] = [];
-    for (const [id, p] of this.rules) if (matchBranches(p.branches, leaves)) out.push(id);
-    return out;
+    if (this.rules.size === 0) return [];
+    if (this.leavesStale) {
+      this.leaves.setPaths([...this.paths.values()].map((p) => [p.path, p.id] as const));
+      this.leavesStale = false;
+    }
+    const epoch = this.nextEpoch();
+    const leaves = this.leaves;
+    leaves.read(event, epoch);
+    this.event = event;
+    this.flat = undefined;
+    const stamp = this.predicateStamp;
+    const state = this.predicateState;
+    const predicates = this.predicates;
+    const triggered = this.triggered;
+    const buckets = this.buckets;
+
+    // 1. Mark the predicates the leaves hit; note those that are keys.
+    const present = leaves.present;
+    for (let i = 0; i < present.length; i++) {
+      const pathId = present[i];
+      const index = this.pathById[pathId]!;
+      const presence = index.presence;
+      for (let j = 0; j < presence.length; j++) {
+        const p = presence[j];
+        stamp[p] = epoch;
+        state[p] = State.TRUE;
+        if (predicates[p]!.keyed.length > 0) triggered.push(p);
+      }
+      const lazy = this.presenceKeys[pathId];
+      for (let j = 0; j < lazy.length; j++) triggered.push(lazy[j]);
+      const values = leaves.values[pathId];
+      for (let j = 0; j < values.length; j++) index.collect(values[j], buckets);
+      if (index.excluded.size > 0) this.countExclusions(index, values, epoch);
+      for (let j = 0; j < buckets.length; j++) {
+        const bucket = buckets[j];
+        for (let k = 0; k < bucket.length; k++) {
+          const p = bucket[k];
+          if (stamp[p] === epoch) continue;
+          stamp[p] = epoch;
+          const predicate = predicates[p]!;
+          state[p] = predicate.kind === PredicateKind.FILTER ? State.CANDIDATE : State.TRUE;
+          if (predicate.keyed.length > 0) triggered.push(p);
+        }
+      }
+      buckets.length = 0;
+    }
+
+    // 2. Verify the branches whose key holds.
+    const matched = this.matched;
+    let count = 0;
+    const ruleSeen = this.ruleSeen;
+    const branchRule = this.branchRule;
+    for (let i = 0; i < triggered.length; i++) {
+      const p = triggered[i];
+      if (!this.holds(p)) continue;
+      const keyed = predicates[p]!.keyed;
+      let j = 0;
+      while (j < keyed.length) {
+        const b = keyed[j];
+        const r = keyed[j + 1];
+        const end = j + 3 + keyed[j + 2];
+        j += 3;
+        if (ruleSeen[r] === epoch) {
+          j = end;
+          continue;
+        }
+        // The other predicates: most hold or fail on their per-event mark alone.
+        let ok = true;
+        for (; j < end; j++) {
+          const q = keyed[j];
+          if ((stamp[q] === epoch && state[q] === State.TRUE) || this.holds(q)) continue;
+          ok = false;
+          break;
+        }
+        j = end;
+        if (ok && (!leaves.anyInArray || this.consistentInArrays(b))) {
+          ruleSeen[r] = epoch;
+          matched[count++] = r;
+        }
+      }
+    }
+    triggered.length = 0;
+    for (let i = 0; i < this.always.length; i++) {
+      const b = this.always[i];
+      const r = branchRule[b];
+      if (ruleSeen[r] !== epoch && this.verify(b, -1)) {
+        ruleSeen[r] = epoch;
+        matched[count++] = r;
+      }
+    }
+
+    // 3. Insertion order: rule slots are in that order unless slots were reused.
+    if (count > 1) {
+      const slots = matched.subarray(0, count);
+      if (this.slotsInOrder) slots.sort();
+      else {
+        const seq = this.ruleSeq;
+        slots.sort((a, b) => seq[a] - seq[b]);
+      }
+    }
+    const ids = new Array<Id>(count);
+    for (let i = 0; i < count; i++) ids[i] = this.ruleIds[matched[i]];
+    this.event = undefined;
+    this.flat = undefined;
+    return ids;
   }
 
-  get size(): number {
-    return this.rules.size;
+  /**
+   * {@link match} for an event given as JSON text (one line of a JSONL stream, say).
+   * @throws SyntaxError when `text` is not JSON.
+   */
+  matchJson(text: string): Id[] {
+    return this.match(JSON.parse(text));
+  }
+
+  // ---- matching ------------------------------------------------------------------------------------------
+
+  /** Does predicate `p` hold for the current event? Decides lazy, exclusion and candidate predicates once. */
+  private holds(p: number): boolean {
+    if (this.predicateStamp[p] === this.epoch) {
+      const s = this.predicateState[p];
+      return s === State.CANDIDATE ? this.evaluate(p) : s === State.TRUE;
+    }
+    // Not hit by any leaf: indexed predicates are false; the others are decided now.
+    const kind = this.predicateKinds[p];
+    if (kind === PredicateKind.LAZY) return this.evaluate(p);
+    if (kind !== PredicateKind.EXCLUDE) return false;
+    const pathId = this.predicatePath[p];
+    const leaves = this.leaves;
+    const result =
+      leaves.stamp[pathId] === this.epoch && (this.excludeStamp[p] !== this.epoch || this.excludeCount[p] < leaves.values[pathId].length);
+    this.predicateStamp[p] = this.epoch;
+    this.predicateState[p] = result ? State.TRUE : State.FALSE;
+    return result;
+  }
+
+  /** Count, for each EXCLUDE predicate of the path, the leaves it excludes. */
+  private countExclusions(index: PathIndex, values: readonly Leaf[], epoch: number): void {
+    const excludeStamp = this.excludeStamp;
+    const excludeCount = this.excludeCount;
+    for (let j = 0; j < values.length; j++) {
+      const bucket = index.excluded.get(values[j]);
+      if (bucket === undefined) continue;
+      for (let k = 0; k < bucket.length; k++) {
+        const q = bucket[k];
+        if (excludeStamp[q] === epoch) excludeCount[q]++;
+        else {
+          excludeStamp[q] = epoch;
+          excludeCount[q] = 1;
+        }
+      }
+    }
+  }
+
+  private evaluate(p: number): boolean {
+    const predicate = this.predicates[p]!;
+    const leaves = this.leaves;
+    let result: boolean;
+    if (leaves.stamp[predicate.pathId] !== this.epoch) result = predicate.check.absenceOk;
+    else {
+      result = false;
+      const values = leaves.values[predicate.pathId];
+      for (let i = 0; i < values.length; i++) {
+        if (testLeaf(predicate.check, values[i])) {
+          result = true;
+          break;
+        }
+      }
+    }
+    this.predicateStamp[p] = this.epoch;
+    this.predicateState[p] = result ? State.TRUE : State.FALSE;
+    return result;
+  }
+
+  /** Does branch `b` hold, given that predicate `known` does? Exactly `matchBranches([branch])`. */
+  private verify(b: number, known: number): boolean {
+    const predicates = this.branches[b]!.predicates;
+    for (let i = 0; i < predicates.length; i++) {
+      const p = predicates[i];
+      if (p !== known && !this.holds(p)) return false;
+    }
+    return !this.leaves.anyInArray || this.consistentInArrays(b);
+  }
+
+  /**
+   * For a branch whose every condition holds: are they also met within one element of each array? When two
+   * or more present fields have leaves in arrays, the single-pattern matcher decides.
+   */
+  private consistentInArrays(b: number): boolean {
+    const branch = this.branches[b]!;
+    const predicates = branch.predicates;
+    const leaves = this.leaves;
+    let presentFields = 0;
+    let inArrays = false;
+    for (let i = 0; i < predicates.length; i++) {
+      const pathId = this.predicates[predicates[i]]!.pathId;
+      if (leaves.stamp[pathId] !== this.epoch) continue;
+      presentFields++;
+      if (leaves.inArray[pathId] === this.epoch) inArrays = true;
+    }
+    if (!inArrays || presentFields < 2) return true;
+    this.flat ??= flattenEvent(this.event, pathPrefixes(this.paths.keys()));
+    return matchBranches(branch.wrapped, this.flat);
+  }
+
+  private nextEpoch(): number {
+    if (this.epoch >= 0x3fffffff) {
+      this.epoch = 0;
+      this.predicateStamp.fill(0);
+      this.excludeStamp.fill(0);
+      this.ruleSeen.fill(0);
+      this.leaves.resetStamps();
+    }
+    return ++this.epoch;
+  }
+
+  // ---- predicates and keys -------------------------------------------------------------------------------
+
+  private acquirePredicate(c: FieldCondition): number {
+    const signature = conditionSignature(c);
+    const known = this.predicateIds.get(signature);
+    if (known !== undefined) {
+      this.predicates[known]!.refs++;
+      return known;
+    }
+    const id = this.freePredicateIds.pop() ?? this.predicates.length;
+    if (id === this.predicates.length) this.predicates.push(undefined);
+    if (id >= this.predicateStamp.length) {
+      this.predicateStamp = grow(this.predicateStamp, id);
+      this.predicatePath = grow(this.predicatePath, id);
+      this.excludeStamp = grow(this.excludeStamp, id);
+      this.excludeCount = grow(this.excludeCount, id);
+      const state = new Uint8Array(this.predicateStamp.length);
+      state.set(this.predicateState);
+      this.predicateState = state;
+      const kinds = new Uint8Array(this.predicateStamp.length);
+      kinds.set(this.predicateKinds);
+      this.predicateKinds = kinds;
+    }
+    this.predicateStamp[id] = 0;
+    this.excludeStamp[id] = 0;
+    const index = this.paths.get(c.path)!;
+    const kind = index.register(id, c.matchers);
+    this.predicateKinds[id] = kind;
+    this.predicatePath[id] = index.id;
+    this.predicates[id] = { id, signature, pathId: index.id, kind, matchers: c.matchers, check: compileCheck(c.matchers), refs: 1, keyed: [] };
+    this.predicateIds.set(signature, id);
+    return id;
+  }
+
+  private releasePredicate(p: number): void {
+    const predicate = this.predicates[p]!;
+    if (--predicate.refs > 0) return;
+    this.pathById[predicate.pathId]!.unregister(p, predicate.matchers);
+    this.predicateIds.delete(predicate.signature);
+    this.predicates[p] = undefined;
+    this.freePredicateIds.push(p);
+  }
+
+  /** The predicate of `branch` estimated to hold for the fewest events; -1 when none can be a key. */
+  private chooseKey(branch: BranchInfo): number {
+    let best = -1;
+    let bestScore = Infinity;
+    branch.conditions.forEach((c, i) => {
+      const score = this.keyScore(c);
+      if (score < bestScore) {
+        bestScore = score;
+        best = branch.predicates[i];
+      }
+    });
+    return best;
+  }
+
+  /** Estimated share of events for which condition `c` holds; Infinity when it cannot be a key. */
+  private keyScore(c: FieldCondition): number {
+    const kind = predicateKind(c.matchers);
+    if (kind === PredicateKind.PRESENT) return 1;
+    if (kind === PredicateKind.EXCLUDE) return 1.2;
+    if (kind === PredicateKind.LAZY) return c.matchers.some((m) => m.kind === 'exists') ? Infinity : 1.2;
+    const index = this.paths.get(c.path)!;
+    let score = 0;
+    for (const m of c.matchers) score += matcherShare(m, index);
+    return Math.min(score, 1.1);
+  }
+
+  private setKey(b: number, key: number): void {
+    const branch = this.branches[b]!;
+    branch.key = key;
+    if (key < 0) {
+      this.always.push(b);
+      return;
+    }
+    const predicate = this.predicates[key]!;
+    const others = branch.predicates
+      .map((p, i) => ({ p, score: this.keyScore(branch.conditions[i]) }))
+      .filter(({ p }) => p !== key)
+      .sort((x, y) => x.score - y.score)
+      .map(({ p }) => p);
+    predicate.keyed.push(b, this.branchRule[b], others.length, ...others);
+    if (isPresenceTriggered(predicate.kind) && predicate.keyed.length === 3 + others.length) this.presenceKeys[predicate.pathId].push(key);
+  }
+
+  private clearKey(b: number): void {
+    const branch = this.branches[b]!;
+    if (branch.key < 0) {
+      removeValue(this.always, b);
+      return;
+    }
+    const predicate = this.predicates[branch.key]!;
+    const keyed = predicate.keyed;
+    for (let j = 0; j < keyed.length; j += 3 + keyed[j + 2]) {
+      if (keyed[j] === b) {
+        keyed.splice(j, 3 + keyed[j + 2]);
+        break;
+      }
+    }
+    if (isPresenceTriggered(predicate.kind) && predicate.keyed.length === 0) removeValue(this.presenceKeys[predicate.pathId], branch.key);
+    branch.key = -1;
+  }
+
+  private rekeyAll(): void {
+    for (const rule of this.rules.values()) {
+      for (const b of rule.branches) {
+        const branch = this.branches[b]!;
+        const key = this.chooseKey(branch);
+        if (key === branch.key) continue;
+        this.clearKey(b);
+        this.setKey(b, key);
+      }
+    }
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------------------------------
+
+  private detach(rule: RuleEntry<Id>): void {
+    for (const b of rule.branches) {
+      const branch = this.branches[b]!;
+      this.clearKey(b);
+      for (const p of branch.predicates) this.releasePredicate(p);
+      for (const c of branch.conditions) {
+        const index = this.paths.get(c.path)!;
+        index.noteCondition(c, -1);
+        if (index.isEmpty) this.dropPath(index);
+      }
+      this.branches[b] = undefined;
+      this.freeBranchSlots.push(b);
+    }
+    rule.branches.length = 0;
+  }
+
+  private pathIndexOf(path: string): PathIndex {
+    let index = this.paths.get(path);
+    if (index === undefined) {
+      const id = this.freePathIds.pop() ?? this.pathById.length;
+      index = new PathIndex(path, id);
+      this.paths.set(path, index);
+      this.pathById[id] = index;
+      this.presenceKeys[id] = [];
+      this.leavesStale = true;
+    }
+    return index;
+  }
+
+  private dropPath(index: PathIndex): void {
+    this.paths.delete(index.path);
+    this.pathById[index.id] = undefined;
+    this.freePathIds.push(index.id);
+    this.leavesStale = true;
+  }
+
+  private allocBranchSlot(): number {
+    const slot = this.freeBranchSlots.pop() ?? this.branches.length;
+    if (slot === this.branches.length) this.branches.push(undefined);
+    if (slot >= this.branchRule.length) this.branchRule = grow(this.branchRule, slot);
+    return slot;
+  }
+
+  private allocRuleSlot(): number {
+    const slot = this.freeRuleSlots.pop() ?? this.ruleSeq.length;
+    if (slot === this.ruleSeq.length) {
+      this.ruleSeq.push(0);
+      this.ruleIds.push(undefined as Id);
+    } else this.slotsInOrder = false;
+    if (slot >= this.ruleSeen.length) {
+      this.ruleSeen = grow(this.ruleSeen, slot);
+      this.matched = new Int32Array(this.ruleSeen.length);
+    }
+    return slot;
+  }
+}
+
+/** Keys of these kinds are not hit by a value: they are decided whenever their path has a leaf. */
+function isPresenceTriggered(kind: PredicateKind): boolean {
+  return kind === PredicateKind.LAZY || kind === PredicateKind.EXCLUDE;
+}
+
+function removeValue(list: number[], value: number): void {
+  const at = list.indexOf(value);
+  if (at < 0) return;
+  list[at] = list[list.length - 1];
+  list.pop();
+}
+
+function grow(stamps: Int32Array<ArrayBuffer>, slot: number): Int32Array<ArrayBuffer> {
+  let length = stamps.length;
+  while (length <= slot) length *= 2;
+  const out = new Int32Array(length);
+  out.set(stamps);
+  return out;
+}
+
+/** Estimated share of events for which matcher `m` accepts the value of the path indexed by `index`. */
+function matcherShare(m: Matcher, index: PathIndex): number {
+  const exactShare = 1 / (index.distinctValues + 1);
+  switch (m.kind) {
+    case 'exact-string':
+    case 'exact-number':
+    case 'exact-literal':
+    case 'exact-ip':
+      return exactShare;
+    case 'equals-ignore-case':
+      return 2 * exactShare;
+    case 'prefix':
+    case 'suffix':
+      return index.affixShare(m.value, m.kind === 'suffix', m.ignoreCase);
+    case 'wildcard': {
+      const segments = m.wildcard.segments;
+      if (segments.length === 1) return exactShare;
+      const head = segments[0];
+      const tail = segments[segments.length - 1];
+      // Found through the literal head or tail, then confirmed: slightly worse than an exact affix.
+      if (head !== '') return 1.2 * index.affixShare(head, false, false);
+      if (tail !== '') return 1.2 * index.affixShare(tail, true, false);
+      return 1.2;
+    }
+    case 'numeric':
+      return isNumericEquality(m) ? exactShare : 0.5;
+    case 'cidr':
+      return 0.5;
+    default:
+      return 1;
   }
 }

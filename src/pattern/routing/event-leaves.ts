@@ -1,0 +1,119 @@
+/**
+ * Reads the leaves of an event at the indexed paths only, into per-path lists addressed by path id.
+ *
+ * Same leaves as `flattenEvent(event, pathPrefixes(paths))` (flatten.ts), without building path strings: the
+ * walk follows a tree of the indexed paths in which every node maps each event key that extends it to the
+ * node of the longer path. Keys may contain dots, as in EventBridge (`{"a.b": 1}` is at path `a.b`, like
+ * `{"a": {"b": 1}}`), so a node maps every dotted remainder too (`a` maps `b`, `b.c`, …). Instead of array
+ * trails, each path records whether one of its leaves lies inside an array: array consistency is then
+ * decided by the single-pattern matcher, for the few branches that need it.
+ */
+import { pathPrefixes } from '../flatten';
+import type { Leaf } from '../matchers';
+
+interface WalkNode {
+  /** Path id when the path is indexed, else -1 (a prefix of indexed paths only). */
+  pathId: number;
+  children: Map<string, WalkNode> | undefined;
+}
+
+/**
+ * Per-event leaf lists by path id, valid while `stamp[id] === epoch`.
+ * @example
+ * const leaves = new EventLeaves(); leaves.setPaths([['detail.eventName', 0]]);
+ * leaves.read({ detail: { eventName: 'X' } }, 1); // leaves.values[0] = ['X'], leaves.present = [0]
+ */
+export class EventLeaves {
+  private root: WalkNode = { pathId: -1, children: undefined };
+  /** Leaf values of each path (valid when stamped with the current epoch). */
+  values: Leaf[][] = [];
+  /** Epoch at which the path last had a leaf. */
+  stamp = new Int32Array(16);
+  /** Epoch at which the path last had a leaf inside an array. */
+  inArray = new Int32Array(16);
+  /** Path ids with leaves in the current event, in the order first seen. */
+  readonly present: number[] = [];
+  /** Some indexed path had a leaf inside an array in the current event. */
+  anyInArray = false;
+  private epoch = 0;
+
+  /** Index these paths (dotted path, id); ids are small integers. */
+  setPaths(paths: Iterable<readonly [string, number]>): void {
+    const list = [...paths];
+    // The nodes are flattenEvent's `wanted` set; '' is the root itself (a '' key leads back to it).
+    const root: WalkNode = { pathId: -1, children: undefined };
+    const nodes = new Map<string, WalkNode>([['', root]]);
+    const wanted = pathPrefixes(list.map(([p]) => p));
+    for (const path of wanted) if (!nodes.has(path)) nodes.set(path, { pathId: -1, children: undefined });
+    let maxId = -1;
+    for (const [path, id] of list) {
+      if (path !== '') nodes.get(path)!.pathId = id;
+      maxId = Math.max(maxId, id);
+    }
+    // flattenEvent's step: from path P by key k to (P === '' ? k : P + '.' + k), when that is wanted.
+    for (const path of wanted) {
+      const to = nodes.get(path)!;
+      (root.children ??= new Map()).set(path, to);
+      for (let d = path.indexOf('.'); d >= 0; d = path.indexOf('.', d + 1)) {
+        if (d === 0) continue;
+        const from = nodes.get(path.slice(0, d))!;
+        (from.children ??= new Map()).set(path.slice(d + 1), to);
+      }
+    }
+    this.root = root;
+    if (maxId >= this.stamp.length) {
+      let length = this.stamp.length;
+      while (length <= maxId) length *= 2;
+      const stamp = new Int32Array(length);
+      stamp.set(this.stamp);
+      const inArray = new Int32Array(length);
+      inArray.set(this.inArray);
+      this.stamp = stamp;
+      this.inArray = inArray;
+    }
+    while (this.values.length <= maxId) this.values.push([]);
+  }
+
+  /** Read `event`'s leaves under a new `epoch` (strictly greater than the previous one). */
+  read(event: unknown, epoch: number): void {
+    this.epoch = epoch;
+    this.present.length = 0;
+    this.anyInArray = false;
+    this.walk(event, this.root, false);
+  }
+
+  /** Forget every stamp (when the epoch counter wraps). */
+  resetStamps(): void {
+    this.stamp.fill(0);
+    this.inArray.fill(0);
+  }
+
+  private walk(value: unknown, node: WalkNode, inArray: boolean): void {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) this.walk(value[i], node, true);
+      return;
+    }
+    if (value !== null && typeof value === 'object') {
+      const children = node.children;
+      if (children === undefined) return;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const child = children.get(keys[i]);
+        if (child !== undefined) this.walk((value as Record<string, unknown>)[keys[i]], child, inArray);
+      }
+      return;
+    }
+    const id = node.pathId;
+    if (id < 0) return;
+    if (this.stamp[id] !== this.epoch) {
+      this.stamp[id] = this.epoch;
+      this.values[id].length = 0;
+      this.present.push(id);
+    }
+    this.values[id].push(value as Leaf);
+    if (inArray) {
+      this.inArray[id] = this.epoch;
+      this.anyInArray = true;
+    }
+  }
+}
