@@ -2,6 +2,7 @@
  * Every `patchbay` command, one module each. To add a command, write `commands/<name>.ts` exporting
  * `register<Name>Command(program, context)` and list it here.
  */
+import { registerMatchCommand } from './match';
 import { registerReplayCommand } from './replay';
 import { registerRouteCommand } from './route';
 import { registerSchemasCommand } from './schemas';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRouteCommand,
   registerReplayCommand,
   registerSchemasCommand,
+  registerMatchCommand,
 ];
