@@ -10,6 +10,7 @@
  * | `INVALID_NAME` | a service, stage, bus, rule, account or region is not a valid part of an EventBridge name or ARN | 2 |
  * | `UNKNOWN_BUS` | the bus is not one the project's rules use | 2 |
  * | `UNKNOWN_RULE` | a `--rules` entry is not a rule of the project, or not on that bus | 2 |
+ * | `NO_ARCHIVE` | the project's config gives the bus no archive | 2 |
  * | `ACCOUNT_UNRESOLVED` | no `--account`, and STS GetCallerIdentity failed (no credentials) | 1 |
  * | `ARCHIVE_NOT_FOUND` | StartReplay: the bus's archive does not exist (not deployed yet) | 1 |
  * | `START_FAILED` | StartReplay failed otherwise (limits, permissions, a replay of that name exists) | 1 |
@@ -26,6 +27,7 @@ export const ReplayErrorCode = {
   INVALID_NAME: 'INVALID_NAME',
   UNKNOWN_BUS: 'UNKNOWN_BUS',
   UNKNOWN_RULE: 'UNKNOWN_RULE',
+  NO_ARCHIVE: 'NO_ARCHIVE',
   ACCOUNT_UNRESOLVED: 'ACCOUNT_UNRESOLVED',
   ARCHIVE_NOT_FOUND: 'ARCHIVE_NOT_FOUND',
   START_FAILED: 'START_FAILED',
@@ -45,6 +47,7 @@ export const REPLAY_INPUT_ERROR_CODES: ReadonlySet<ReplayErrorCode> = new Set([
   ReplayErrorCode.INVALID_NAME,
   ReplayErrorCode.UNKNOWN_BUS,
   ReplayErrorCode.UNKNOWN_RULE,
+  ReplayErrorCode.NO_ARCHIVE,
 ]);
 
 /**

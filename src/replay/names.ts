@@ -7,7 +7,7 @@
  * | --- | --- | --- |
  * | archive | `<service>-<stage>-<bus>`, `/` of the bus -> `-`, cut to 48 characters | 1-48 of `[.\-_A-Za-z0-9]` |
  * | replay | `<archive name>-<yyyymmddThhmmss>` (UTC start time) | 1-64 of `[.\-_A-Za-z0-9]` |
- * | event bus | the pattern files' `bus:` as written (`default` for the default bus), as the compiler's `EventBusName` | 1-256 of `[/.\-_A-Za-z0-9]` |
+ * | event bus | by `custom.patchbay.buses.<bus>`: see {@link eventBusName} (`default` for the default bus) | 1-256 of `[/.\-_A-Za-z0-9]` |
  * | rule | the compiler's `rulePhysicalName` (`<service>-<stage>-<rule>`, hashed past 64 characters) | 1-64 of `[.\-_A-Za-z0-9]` |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
@@ -69,6 +69,44 @@ export function checkBusName(bus: string): void {
 }
 
 /**
+ * What {@link eventBusName} reads of a bus of `custom.patchbay.buses` (the catalog's `BusConfig`).
+ * @example { "kind": "custom", "name": "orders" }
+ */
+export interface BusNaming {
+  kind?: string;
+  /** A custom bus's physical name. */
+  name?: string;
+  /** A partner bus's event source (also its name). */
+  eventSourceName?: string;
+  /** The name or ARN of a bus created elsewhere. */
+  existing?: string;
+}
+
+/**
+ * The physical name (or, for an existing bus given by ARN, the ARN) of the bus with key `busKey`:
+ * `default` for the default bus; a custom bus's `name`, else `<service>-<stage>-<key>`; a partner bus's event
+ * source name; an existing bus's name or ARN. Without a bus config (a project that declares no buses) the key
+ * is the name.
+ *
+ * @example eventBusName('patchbay', 'dev', 'audit', { kind: 'custom' }) // 'patchbay-dev-audit'
+ * @example eventBusName('patchbay', 'dev', 'auth0', { kind: 'partner', eventSourceName: 'aws.partner/auth0.com/t/auth0.logs' }) // 'aws.partner/auth0.com/t/auth0.logs'
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html
+ */
+export function eventBusName(service: string, stage: string, busKey: string, bus?: BusNaming): string {
+  if (busKey === DEFAULT_BUS_KEY || bus === undefined) return busKey;
+  switch (bus.kind) {
+    case 'custom':
+      return bus.name ?? `${service}-${stage}-${busKey}`;
+    case 'partner':
+      return bus.eventSourceName ?? busKey;
+    case 'existing':
+      return bus.existing ?? busKey;
+    default:
+      return busKey;
+  }
+}
+
+/**
  * Check a rule's physical name (1-64 characters of `[.\-_A-Za-z0-9]`).
  * @throws ReplayError `INVALID_NAME` (field `rule`).
  */
@@ -119,13 +157,25 @@ export interface AccountRegion {
 }
 
 /**
- * ARN of an event bus.
+ * ARN of an event bus; a bus given by ARN is returned as it is.
  * @example eventBusArn({ account: '111122223333', region: 'eu-west-1' }, 'default')
  * // 'arn:aws:events:eu-west-1:111122223333:event-bus/default'
  */
 export function eventBusArn(where: AccountRegion, busName: string): string {
+  if (busName.startsWith('arn:')) return busName;
   checkBusName(busName);
   return `${eventsArnPrefix(where)}:event-bus/${busName}`;
+}
+
+/**
+ * The name of a bus given by name or ARN.
+ * @example busNameOf('arn:aws:events:us-east-1:111122223333:event-bus/central') // 'central'
+ */
+export function busNameOf(busNameOrArn: string): string {
+  if (!busNameOrArn.startsWith('arn:')) return busNameOrArn;
+  const index = busNameOrArn.indexOf(':event-bus/');
+  if (index < 0) throw new ReplayError(ReplayErrorCode.INVALID_NAME, `"${busNameOrArn}" is not an event bus ARN`, { field: 'bus' });
+  return busNameOrArn.slice(index + ':event-bus/'.length);
 }
 
 /**
@@ -139,15 +189,17 @@ export function archiveArn(where: AccountRegion, name: string): string {
 
 /**
  * ARN of a rule: `rule/<rule>` on the default bus, `rule/<bus name>/<rule>` on a custom bus.
+ * @param busName - the bus's name (or ARN)
  * @param rulePhysical - the rule's deployed name (the compiler's `rulePhysicalName`)
  * @throws ReplayError `INVALID_NAME` for an invalid bus or rule name, account or region.
  * @example ruleArn({ account: '111122223333', region: 'eu-west-1' }, 'audit', 'patchbay-dev-iam-root-login')
  * // 'arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay-dev-iam-root-login'
  */
 export function ruleArn(where: AccountRegion, busName: string, rulePhysical: string): string {
-  checkBusName(busName);
+  const name = busNameOf(busName);
+  checkBusName(name);
   checkRuleName(rulePhysical);
-  const path = busName === DEFAULT_BUS_KEY ? rulePhysical : `${busName}/${rulePhysical}`;
+  const path = name === DEFAULT_BUS_KEY ? rulePhysical : `${name}/${rulePhysical}`;
   return `${eventsArnPrefix(where)}:rule/${path}`;
 }
 

@@ -28,6 +28,7 @@ import { ReplayError, ReplayErrorCode } from './errors';
 import {
   archiveArn,
   archiveName,
+  busNameOf,
   checkAccountRegion,
   eventBusArn,
   replayName,
@@ -59,6 +60,8 @@ export interface ReplayCatalog {
   buses: readonly string[];
   /** Rule names with the bus key each is on. */
   rules: ReadonlyArray<{ name: string; bus: string }>;
+  /** Bus keys the project archives; when given, a bus outside it cannot be replayed (nothing was archived). */
+  archivedBuses?: readonly string[];
 }
 
 /**
@@ -74,8 +77,10 @@ export interface ReplayRequest extends AccountRegion {
   service: string;
   /** Deployment stage, e.g. `dev`. */
   stage: string;
-  /** Event bus name as the pattern files' `bus:` gives it (`default` for the default bus). */
+  /** Bus key, as the pattern files' `bus:` gives it (`default` for the default bus); names the archive. */
   bus: string;
+  /** The bus's physical name or ARN (see `eventBusName`). @default the bus key */
+  busName?: string;
   /** Patchbay rule names to replay to; empty or absent: every rule on the bus. */
   rules?: readonly string[];
   /** ISO 8601 start of the window, e.g. `2025-06-03T00:00:00Z` (a date alone means 00:00 UTC). */
@@ -200,11 +205,21 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
   const rules = [...new Set(request.rules ?? [])];
   if (request.catalog) checkAgainstCatalog(request.bus, rules, request.catalog);
   const archive = archiveName(request.service, request.stage, request.bus);
-  const busName = request.bus;
+  const busNameOrArn = request.busName ?? request.bus;
+  const busName = busNameOf(busNameOrArn);
   const name = replayName(request.service, request.stage, request.bus, now);
   const filterArns = rules.map((rule) => {
     if (rule === '') throw new ReplayError(ReplayErrorCode.INVALID_NAME, '--rules has an empty entry', { field: '--rules' });
-    return ruleArn(request, busName, request.rulePhysicalName(request.service, request.stage, rule));
+    let physical: string;
+    try {
+      physical = request.rulePhysicalName(request.service, request.stage, rule);
+    } catch (error) {
+      throw new ReplayError(ReplayErrorCode.INVALID_NAME, `rule "${rule}" has no valid EventBridge name: ${(error as Error).message}`, {
+        field: 'rule',
+        cause: error,
+      });
+    }
+    return ruleArn(request, busName, physical);
   });
   return {
     replayName: name,
@@ -217,7 +232,7 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
       EventSourceArn: archiveArn(request, archive),
       EventStartTime: window.start,
       EventEndTime: window.end,
-      Destination: { Arn: eventBusArn(request, busName), ...(filterArns.length ? { FilterArns: filterArns } : {}) },
+      Destination: { Arn: eventBusArn(request, busNameOrArn), ...(filterArns.length ? { FilterArns: filterArns } : {}) },
     },
   };
 }
@@ -225,7 +240,7 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
 function checkAgainstCatalog(bus: string, rules: readonly string[], catalog: ReplayCatalog): void {
   if (!catalog.buses.includes(bus)) {
     const known = [...catalog.buses].sort().join(', ') || '(none)';
-    throw new ReplayError(ReplayErrorCode.UNKNOWN_BUS, `bus "${bus}" is not used by any rule of this project; known buses: ${known}`, {
+    throw new ReplayError(ReplayErrorCode.UNKNOWN_BUS, `bus "${bus}" is not a bus of this project (custom.patchbay.buses or a pattern file's bus:); known buses: ${known}`, {
       field: '--bus',
     });
   }
@@ -242,6 +257,13 @@ function checkAgainstCatalog(bus: string, rules: readonly string[], catalog: Rep
     if (found.bus !== bus) {
       throw new ReplayError(ReplayErrorCode.UNKNOWN_RULE, `rule "${rule}" is on bus "${found.bus}", not "${bus}"`, { field: '--rules' });
     }
+  }
+  if (catalog.archivedBuses && !catalog.archivedBuses.includes(bus)) {
+    throw new ReplayError(
+      ReplayErrorCode.NO_ARCHIVE,
+      `bus "${bus}" has no archive, so there is nothing to replay: add custom.patchbay.buses.${bus}.archive to serverless.yml and deploy`,
+      { field: '--bus' },
+    );
   }
 }
 

@@ -5,7 +5,8 @@
  * patchbay replay --bus default --from 2025-06-03T00:00:00Z --to 2025-06-04T00:00:00Z [--rules a,b]
  *                 [--stage dev] [--region eu-west-1] [--account 111122223333] [--poll-interval-ms 2000] [--root DIR]
  * ```
- * Starts a replay from the bus's archive (`<service>-<stage>-<bus>`) back onto the bus, limited to the named rules
+ * Starts a replay from the bus's archive (`<service>-<stage>-<bus>`) back onto the bus (its physical name from
+ * `custom.patchbay.buses`), limited to the named rules
  * (all rules of the bus when `--rules` is left out), then polls DescribeReplay and shows a progress bar on a
  * terminal (a line per change otherwise). Ctrl-C cancels the replay and waits for CANCELLED; a second Ctrl-C stops
  * waiting. Exit status: 0 COMPLETED, 1 FAILED (with EventBridge's reason) or any AWS error, 2 bad input (nothing
@@ -27,6 +28,7 @@ import { CatalogError } from '../../catalog';
 import { rulePhysicalName } from '../../compiler';
 import {
   DEFAULT_POLL_INTERVAL_IN_MILLIS,
+  eventBusName,
   planReplay,
   REPLAY_INPUT_ERROR_CODES,
   ReplayError,
@@ -38,15 +40,16 @@ import {
   type ReplayCatalog,
   type ReplayOutcome,
   type ReplayPlan,
+  type BusNaming,
   type ReplayWindow,
 } from '../../replay';
 import type { CliIo, TextSink } from '../io';
-import { formatCatalogError, loadProject } from '../project';
+import { formatCatalogError, loadProject, type Project } from '../project';
 import type { CliContext } from './types';
 
 /** Options of `patchbay replay`. */
 export interface ReplayOptions {
-  /** Event bus name, as the pattern files' `bus:` (`default` for the default bus). */
+  /** Bus key, as the pattern files' `bus:` (`default` for the default bus). */
   bus: string;
   /** ISO 8601 start of the window, e.g. `2025-06-03T00:00:00Z`. */
   from: string;
@@ -66,8 +69,10 @@ export interface ReplayOptions {
   root?: string;
 }
 
-/** What `patchbay replay` talks to; tests pass mocked clients, a fixed clock and their own signal source. */
+/** What `patchbay replay` talks to; tests pass mocked clients, a fixed clock, a project and their own signal source. */
 export interface ReplayCommandDeps {
+  /** @default loadProject (serverless.yml and the pattern files of the root) */
+  loadProject?: (rootDir: string) => Promise<Pick<Project, 'serverless' | 'catalog'>>;
   eventBridge?: (region: string) => Pick<EventBridgeClient, 'send'>;
   sts?: (region: string) => Pick<STSClient, 'send'>;
   now?: () => Date;
@@ -80,7 +85,7 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
   program
     .command('replay')
     .description("replay archived events of a bus to its rules (StartReplay) and follow the replay to the end")
-    .requiredOption('--bus <name>', 'event bus, as in the pattern files (default for the default bus)')
+    .requiredOption('--bus <key>', 'event bus key, as in the pattern files (default for the default bus)')
     .requiredOption('--from <time>', 'start of the window, ISO 8601 (e.g. 2025-06-03T00:00:00Z)')
     .requiredOption('--to <time>', 'end of the window, ISO 8601, not in the future')
     .option('--rules <names>', 'comma-separated rule names to replay to (default: every rule of the bus)', splitList)
@@ -107,7 +112,7 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: 
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
   let project;
   try {
-    project = await loadProject(rootDir);
+    project = await (deps.loadProject ?? loadProject)(rootDir);
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     io.stderr.write(formatCatalogError(error, 'replay'));
@@ -116,19 +121,24 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: 
   const provider = (project.serverless.provider ?? {}) as Record<string, unknown>;
   const stage = options.stage ?? plainString(provider.stage, /^[A-Za-z0-9-]+$/) ?? 'dev';
   const region = options.region ?? plainString(provider.region, /^[a-z]{2}(-[a-z]+)+-\d+$/) ?? 'us-east-1';
+  // custom.patchbay.buses (bus kinds, names, archives), read structurally: absent in projects that declare no buses.
+  const busConfigs = (project.catalog.config as unknown as { buses?: Record<string, BusNaming & { archive?: unknown }> }).buses;
   const catalog: ReplayCatalog = {
-    buses: [...new Set(project.catalog.rules.map((rule) => rule.bus))],
+    buses: [...new Set([...Object.keys(busConfigs ?? {}), ...project.catalog.rules.map((rule) => rule.bus)])],
     rules: project.catalog.rules.map((rule) => ({ name: rule.name, bus: rule.bus })),
+    ...(busConfigs ? { archivedBuses: Object.keys(busConfigs).filter((key) => busConfigs[key]?.archive !== undefined) } : {}),
   };
+  const service = project.catalog.config.service;
 
   let plan: ReplayPlan;
   let account: string;
   try {
     account = options.account ?? (await resolveAccount((deps.sts ?? defaultSts)(region)));
     plan = planReplay({
-      service: project.catalog.config.service,
+      service,
       stage,
       bus: options.bus,
+      busName: eventBusName(service, stage, options.bus, busConfigs?.[options.bus]),
       ...(options.rules ? { rules: options.rules } : {}),
       from: options.from,
       to: options.to,

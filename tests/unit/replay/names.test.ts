@@ -1,7 +1,9 @@
 import {
   archiveArn,
   archiveName,
+  busNameOf,
   eventBusArn,
+  eventBusName,
   formatReplayTimestamp,
   partitionOf,
   replayName,
@@ -92,5 +94,27 @@ describe('Function: ARNs', () => {
     }
     expect(caught).toBeInstanceOf(ReplayError);
     expect(caught).toMatchObject({ code: 'INVALID_NAME', field });
+  });
+});
+
+describe('Function: eventBusName', () => {
+  it.each([
+    ['default', undefined, 'default'],
+    ['default', { kind: 'default' }, 'default'],
+    ['orders', undefined, 'orders'],
+    ['orders', { kind: 'custom' }, 'patchbay-dev-orders'],
+    ['orders', { kind: 'custom', name: 'shop-orders' }, 'shop-orders'],
+    ['auth0', { kind: 'partner', eventSourceName: 'aws.partner/auth0.com/t/auth0.logs' }, 'aws.partner/auth0.com/t/auth0.logs'],
+    ['central', { kind: 'existing', existing: 'arn:aws:events:eu-west-1:111122223333:event-bus/central' }, 'arn:aws:events:eu-west-1:111122223333:event-bus/central'],
+  ])('bus %s with %j is %s', (key, config, name) => {
+    expect(eventBusName('patchbay', 'dev', key, config)).toBe(name);
+  });
+
+  it('takes the name out of a bus ARN, and uses an ARN as it is', () => {
+    const arn = 'arn:aws:events:eu-west-1:111122223333:event-bus/central';
+    expect(busNameOf(arn)).toBe('central');
+    expect(eventBusArn(where, arn)).toBe(arn);
+    expect(ruleArn(where, arn, 'patchbay-dev-x')).toBe('arn:aws:events:eu-west-1:111122223333:rule/central/patchbay-dev-x');
+    expect(() => busNameOf('arn:aws:sns:eu-west-1:111122223333:topic')).toThrow(expect.objectContaining({ code: 'INVALID_NAME' }));
   });
 });

@@ -3,8 +3,10 @@ import { PassThrough } from 'node:stream';
 import { CancelReplayCommand, DescribeReplayCommand, EventBridgeClient, ResourceNotFoundException, StartReplayCommand } from '@aws-sdk/client-eventbridge';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { runReplayCommand, type ReplayCommandDeps, type ReplayOptions } from '../../../src/cli/commands/replay';
 import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
+import type { Project } from '../../../src/cli/project';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const eventBridge = mockClient(EventBridgeClient);
@@ -22,8 +24,39 @@ function testIo(): CliIo & { out: ReturnType<typeof bufferSink>; err: ReturnType
   return { stdout: out, stderr: err, out, err, stdin: new PassThrough(), cwd: ROOT, env: {} };
 }
 
-const BASE = ['--bus', 'default', '--from', '2025-06-03T00:00:00Z', '--to', '2025-06-04T00:00:00Z', '--region', 'eu-west-1', '--poll-interval-ms', '1'];
-const run = (io: CliIo, ...args: string[]) => main(['node', 'patchbay', 'replay', ...BASE, ...args], io);
+/**
+ * A loaded project as the replay command reads it: rules with their buses, and custom.patchbay.buses (kinds,
+ * names, archives). Built by hand so these tests do not depend on the shipped pattern files.
+ */
+const project = {
+  serverless: { provider: { name: 'aws', stage: 'dev' } },
+  catalog: {
+    rules: [
+      { name: 'signin-root-sign-in', bus: 'default' },
+      { name: 'iam-policy-attached', bus: 'default' },
+      { name: 'orders-placed', bus: 'orders' },
+    ],
+    config: {
+      service: 'patchbay',
+      buses: {
+        default: { kind: 'default', archive: { retentionDays: 30 } },
+        orders: { kind: 'custom', archive: { retentionDays: 7 } },
+        audit: { kind: 'custom' },
+      },
+    },
+  },
+} as unknown as Pick<Project, 'serverless' | 'catalog'>;
+
+const OPTIONS: ReplayOptions = {
+  bus: 'default',
+  from: '2025-06-03T00:00:00Z',
+  to: '2025-06-04T00:00:00Z',
+  region: 'eu-west-1',
+  account: '111122223333',
+  pollIntervalMs: 1,
+};
+const deps: ReplayCommandDeps = { loadProject: async () => project, now: () => new Date('2025-06-04T10:15:00Z') };
+const run = (io: CliIo, options: Partial<ReplayOptions> = {}) => runReplayCommand({ ...OPTIONS, ...options }, io, deps);
 
 describe('Command: patchbay replay', () => {
   it('starts a replay to the named rules, shows progress and exits 0 when COMPLETED', async () => {
@@ -40,13 +73,13 @@ describe('Command: patchbay replay', () => {
     eventBridge.on(DescribeReplayCommand).callsFake(() => answers[Math.min(call++, answers.length - 1)]);
 
     // Act
-    const code = await run(io, '--account', '111122223333', '--rules', 'signin-root-sign-in,iam-policy-attached', '--stage', 'prod');
+    const code = await run(io, { rules: ['signin-root-sign-in', 'iam-policy-attached'], stage: 'prod' });
 
     // Assess
     expect(code).toBe(0);
     const input = eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
-      ReplayName: expect.stringMatching(/^patchbay-prod-default-\d{8}T\d{6}$/),
+      ReplayName: 'patchbay-prod-default-20250604T101500',
       EventSourceArn: 'arn:aws:events:eu-west-1:111122223333:archive/patchbay-prod-default',
       EventStartTime: new Date('2025-06-03T00:00:00Z'),
       EventEndTime: new Date('2025-06-04T00:00:00Z'),
@@ -65,7 +98,7 @@ describe('Command: patchbay replay', () => {
       'COMPLETED  100%  last replayed event: 2025-06-03T18:00:00.000Z',
     ]);
     expect(io.out.text()).toContain('rules:  signin-root-sign-in, iam-policy-attached');
-    expect(io.out.text()).toMatch(/Replay patchbay-prod-default-\d{8}T\d{6} COMPLETED/);
+    expect(io.out.text()).toContain('Replay patchbay-prod-default-20250604T101500 COMPLETED');
   });
 
   it('exits 1 with the StateReason when the replay FAILED', async () => {
@@ -75,11 +108,11 @@ describe('Command: patchbay replay', () => {
     eventBridge.on(DescribeReplayCommand).resolves({ State: 'FAILED', StateReason: 'Archive is being deleted' });
 
     // Act
-    const code = await run(io, '--account', '111122223333');
+    const code = await run(io);
 
     // Assess
     expect(code).toBe(1);
-    expect(io.err.text()).toMatch(/replay patchbay-dev-default-\d{8}T\d{6} FAILED: Archive is being deleted/);
+    expect(io.err.text()).toContain('replay patchbay-dev-default-20250604T101500 FAILED: Archive is being deleted');
   });
 
   it('cancels the replay on SIGINT, waits for CANCELLED and exits 130', async () => {
@@ -97,7 +130,7 @@ describe('Command: patchbay replay', () => {
     });
 
     // Act
-    const code = await run(io, '--account', '111122223333');
+    const code = await run(io);
 
     // Assess
     expect(code).toBe(130);
@@ -116,7 +149,7 @@ describe('Command: patchbay replay', () => {
     eventBridge.on(DescribeReplayCommand).resolves({ State: 'COMPLETED' });
 
     // Act
-    const code = await run(io);
+    const code = await run(io, { account: undefined });
 
     // Assess
     expect(code).toBe(0);
@@ -130,12 +163,55 @@ describe('Command: patchbay replay', () => {
     eventBridge.on(StartReplayCommand).rejects(new ResourceNotFoundException({ message: 'Archive patchbay-dev-default does not exist.', $metadata: {} }));
 
     // Act
-    const code = await run(io, '--account', '111122223333');
+    const code = await run(io);
 
     // Assess
     expect(code).toBe(1);
     expect(io.err.text()).toMatch(/deploy the archive first.*\[ARCHIVE_NOT_FOUND\]/);
   });
+
+  it('replays a custom bus onto its physical name, to rules with the bus in their ARN', async () => {
+    // Prepare
+    const io = testIo();
+    eventBridge.on(StartReplayCommand).resolves({ State: 'STARTING' });
+    eventBridge.on(DescribeReplayCommand).resolves({ State: 'COMPLETED' });
+
+    // Act
+    const code = await run(io, { bus: 'orders', rules: ['orders-placed'] });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input).toMatchObject({
+      EventSourceArn: 'arn:aws:events:eu-west-1:111122223333:archive/patchbay-dev-orders',
+      Destination: {
+        Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/patchbay-dev-orders',
+        FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-orders/patchbay-dev-orders-placed'],
+      },
+    });
+  });
+
+  it.each([
+    [{ bus: 'audit' }, 'NO_ARCHIVE'],
+    [{ bus: 'nope' }, 'UNKNOWN_BUS'],
+    [{ rules: ['orders-placed'] }, 'UNKNOWN_RULE'],
+    [{ to: '2025-06-05T00:00:00Z' }, 'TIME_IN_FUTURE'],
+  ])('exits 2 without calling AWS for %j (%s)', async (options, errorCode) => {
+    // Prepare
+    const io = testIo();
+
+    // Act
+    const code = await run(io, options);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err.text()).toContain(`[${errorCode}]`);
+    expect(eventBridge.calls()).toHaveLength(0);
+  });
+});
+
+describe('Command: patchbay replay (command line, shipped project)', () => {
+  const BASE = ['--bus', 'default', '--from', '2025-06-03T00:00:00Z', '--to', '2025-06-04T00:00:00Z', '--region', 'eu-west-1'];
+  const runMain = (io: CliIo, ...args: string[]) => main(['node', 'patchbay', 'replay', ...BASE, ...args], io);
 
   it.each([
     [['--from', 'yesterday'], 'INVALID_TIME'],
@@ -149,11 +225,18 @@ describe('Command: patchbay replay', () => {
     const io = testIo();
 
     // Act
-    const code = await run(io, '--account', '111122223333', ...args);
+    const code = await runMain(io, '--account', '111122223333', ...args);
 
     // Assess
     expect(code).toBe(2);
     expect(io.err.text()).toContain(`[${errorCode}]`);
+    expect(eventBridge.calls()).toHaveLength(0);
+  });
+
+  it('refuses a poll interval that is not a whole number of milliseconds (usage error, exit 2)', async () => {
+    const io = testIo();
+    expect(await runMain(io, '--account', '111122223333', '--poll-interval-ms', '0')).toBe(2);
+    expect(io.err.text()).toContain('must be a whole number of milliseconds');
     expect(eventBridge.calls()).toHaveLength(0);
   });
 });

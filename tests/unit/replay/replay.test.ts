@@ -148,6 +148,16 @@ describe('Function: planReplay', () => {
     expect(arn!.split('/').pop()!.length).toBeLessThanOrEqual(64);
   });
 
+  it('turns a rule name the compiler cannot make into INVALID_NAME with the cause', () => {
+    // Prepare
+    const cause = new Error('prefix too long');
+
+    // Act / Assess
+    expect(() => planReplay({ ...request, rulePhysicalName: () => { throw cause; } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_NAME', field: 'rule', cause }),
+    );
+  });
+
   it('names the known rules of the bus when a rule is unknown', () => {
     expect(() => planReplay({ ...request, catalog, rules: ['typo'] })).toThrow('rules on bus "default": dynamodb-delete-table, iam-root-login');
   });
