@@ -228,6 +228,8 @@ export class RuleIndex<Id> {
   private predicateStamp = new Int32Array(64);
   private predicateState = new Uint8Array(64);
   private predicateKinds = new Uint8Array(64);
+  /** 1 when some branch is keyed on the predicate. */
+  private predicateIsKey = new Uint8Array(64);
   private predicatePath = new Int32Array(64);
   /** EXCLUDE predicates: how many leaves of the current event they exclude (valid while stamped). */
   private excludeStamp = new Int32Array(64);
@@ -313,6 +315,8 @@ export class RuleIndex<Id> {
     this.flat = undefined;
     const stamp = this.predicateStamp;
     const state = this.predicateState;
+    const kinds = this.predicateKinds;
+    const isKey = this.predicateIsKey;
     const predicates = this.predicates;
     const triggered = this.triggered;
     const buckets = this.buckets;
@@ -327,7 +331,7 @@ export class RuleIndex<Id> {
         const p = presence[j];
         stamp[p] = epoch;
         state[p] = State.TRUE;
-        if (predicates[p]!.keyed.length > 0) triggered.push(p);
+        if (isKey[p] === 1) triggered.push(p);
       }
       const lazy = this.presenceKeys[pathId];
       for (let j = 0; j < lazy.length; j++) triggered.push(lazy[j]);
@@ -340,9 +344,8 @@ export class RuleIndex<Id> {
           const p = bucket[k];
           if (stamp[p] === epoch) continue;
           stamp[p] = epoch;
-          const predicate = predicates[p]!;
-          state[p] = predicate.kind === PredicateKind.FILTER ? State.CANDIDATE : State.TRUE;
-          if (predicate.keyed.length > 0) triggered.push(p);
+          state[p] = kinds[p] === PredicateKind.FILTER ? State.CANDIDATE : State.TRUE;
+          if (isKey[p] === 1) triggered.push(p);
         }
       }
       buckets.length = 0;
@@ -539,12 +542,16 @@ export class RuleIndex<Id> {
       const kinds = new Uint8Array(this.predicateStamp.length);
       kinds.set(this.predicateKinds);
       this.predicateKinds = kinds;
+      const isKey = new Uint8Array(this.predicateStamp.length);
+      isKey.set(this.predicateIsKey);
+      this.predicateIsKey = isKey;
     }
     this.predicateStamp[id] = 0;
     this.excludeStamp[id] = 0;
     const index = this.paths.get(c.path)!;
     const kind = index.register(id, c.matchers);
     this.predicateKinds[id] = kind;
+    this.predicateIsKey[id] = 0;
     this.predicatePath[id] = index.id;
     this.predicates[id] = { id, signature, pathId: index.id, kind, matchers: c.matchers, check: compileCheck(c.matchers), refs: 1, keyed: [] };
     this.predicateIds.set(signature, id);
@@ -600,6 +607,7 @@ export class RuleIndex<Id> {
       .sort((x, y) => x.score - y.score)
       .map(({ p }) => p);
     predicate.keyed.push(b, this.branchRule[b], others.length, ...others);
+    this.predicateIsKey[key] = 1;
     if (isPresenceTriggered(predicate.kind) && predicate.keyed.length === 3 + others.length) this.presenceKeys[predicate.pathId].push(key);
   }
 
@@ -617,6 +625,7 @@ export class RuleIndex<Id> {
         break;
       }
     }
+    if (keyed.length === 0) this.predicateIsKey[branch.key] = 0;
     if (isPresenceTriggered(predicate.kind) && predicate.keyed.length === 0) removeValue(this.presenceKeys[predicate.pathId], branch.key);
     branch.key = -1;
   }

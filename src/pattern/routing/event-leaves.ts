@@ -11,6 +11,8 @@
 import { pathPrefixes } from '../flatten';
 import type { Leaf } from '../matchers';
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 interface WalkNode {
   /** Path id when the path is indexed, else -1 (a prefix of indexed paths only). */
   pathId: number;
@@ -96,10 +98,10 @@ export class EventLeaves {
     if (value !== null && typeof value === 'object') {
       const children = node.children;
       if (children === undefined) return;
-      const keys = Object.keys(value);
-      for (let i = 0; i < keys.length; i++) {
-        const child = children.get(keys[i]);
-        if (child !== undefined) this.walk((value as Record<string, unknown>)[keys[i]], child, inArray);
+      // for-in allocates nothing (Object.keys does); the own-property test keeps Object.keys's semantics.
+      for (const key in value) {
+        const child = children.get(key);
+        if (child !== undefined && hasOwn.call(value, key)) this.walk((value as Record<string, unknown>)[key], child, inArray);
       }
       return;
     }
