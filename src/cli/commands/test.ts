@@ -13,6 +13,7 @@ import type { CliIo } from '../io';
 import { formatCatalogError, loadProject } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
+import { SchemaError, validateSampleEvents, type SampleEventIssue } from '../../schemas';
 import type { CliContext } from './types';
 
 /** Options of `patchbay test`. */
@@ -51,15 +52,23 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
     return TestExit.INVALID_CATALOG;
   }
   const results = await runRuleTests(project.catalog, project.rootDir);
-  io.stdout.write(formatRuleTestReport(results));
-  return summarizeRuleTests(results).failed > 0 ? TestExit.FAILED : TestExit.PASSED;
+  let schemaIssues: SampleEventIssue[];
+  try {
+    schemaIssues = await validateSampleEvents(project.rootDir);
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    io.stderr.write(`patchbay test: ${error.message}\n`);
+    return TestExit.INVALID_CATALOG;
+  }
+  io.stdout.write(formatRuleTestReport(results, schemaIssues));
+  return summarizeRuleTests(results).failed > 0 || schemaIssues.length > 0 ? TestExit.FAILED : TestExit.PASSED;
 }
 
 /**
  * The report `patchbay test` prints: the table, one explanation line per failure, and the summary line.
  * @example formatRuleTestReport(results).split('\n').at(-2); // 'patchbay test: 38 passed, 0 failed'
  */
-export function formatRuleTestReport(results: readonly RuleTestResult[]): string {
+export function formatRuleTestReport(results: readonly RuleTestResult[], schemaIssues: readonly SampleEventIssue[] = []): string {
   const rows = results.map((result) => [
     result.rule,
     result.event,
@@ -73,7 +82,10 @@ export function formatRuleTestReport(results: readonly RuleTestResult[]): string
   return [
     results.length ? renderTable(['RULE', 'EVENT', 'EXPECTED', 'PATTERN', 'FILTER', 'RESULT'], rows) : 'No rule has sample-event tests.\n',
     ...(failures.length ? ['\nFailures:\n', ...failures.map((r) => `  ${r.rule} ${r.event} (${r.filePath}): ${describeRuleTest(r)}\n`)] : []),
-    `\npatchbay test: ${passed} passed, ${failed} failed\n`,
+    ...(schemaIssues.length
+      ? ['\nSample events that do not follow their event schema:\n', ...schemaIssues.map((i) => `  ${i.message}\n`)]
+      : []),
+    `\npatchbay test: ${passed} passed, ${failed + schemaIssues.length} failed\n`,
   ].join('');
 }
 
