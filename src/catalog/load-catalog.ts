@@ -16,6 +16,7 @@ import patternFileSchema from '../../schemas/pattern-file.schema.json';
 import { CatalogError, CatalogIssueCode, createIssue, type CatalogIssue, type CatalogIssueInput } from './errors';
 import { checkJmesPath } from './jmespath';
 import { RULE_NAME_PATTERN, assignTargetIds, deriveRuleName, isDefaultBus } from './names';
+import { readText } from './read-text';
 import { compileSchema, describeValue, schemaProblems } from './schema-problems';
 import { DEFAULT_BUS, RuleState, type Catalog, type ProjectConfig, type RuleDefinition, type TargetDefinition } from './types';
 import { parseYamlSource, toPointer } from './yaml-source';
@@ -126,7 +127,7 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
 
   let text: string;
   try {
-    text = await fs.readFile(file.absolutePath, 'utf8');
+    text = await readText(file.absolutePath);
   } catch (error) {
     issues.push(createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath, pointer: '', found: String(error) }));
     return result;
@@ -291,7 +292,7 @@ function checkTestEvent(context: FileContext, eventPath: string): Promise<Pick<C
 async function readTestEvent(absolutePath: string, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(absolutePath, 'utf8');
+    text = await readText(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
