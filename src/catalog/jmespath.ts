@@ -32,6 +32,20 @@ export interface JmesPathProblem {
  * checkJmesPath('detail.[');                 // { reason: 'Invalid jmespath expression: parse error at column 8, ...', position: 8 }
  */
 export function checkJmesPath(expression: string): JmesPathProblem | undefined {
+  // Catalogs repeat expressions (`detail.userIdentity.arn` in most rules): check each text once, in a bounded cache.
+  let problem = checked.get(expression);
+  if (problem === undefined && !checked.has(expression)) {
+    if (checked.size >= CHECKED_MAX) checked.clear();
+    problem = checkUncached(expression);
+    checked.set(expression, problem);
+  }
+  return problem && { ...problem };
+}
+
+const CHECKED_MAX = 10_000;
+const checked = new Map<string, JmesPathProblem | undefined>();
+
+function checkUncached(expression: string): JmesPathProblem | undefined {
   try {
     search(expression, {}, searchOptions);
     return undefined;
