@@ -7,9 +7,9 @@
  *
  * Used by `patchbay test` and by the catalog-content tests, so both judge a catalog the same way.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, RuleDefinition } from '../catalog';
+import { readText } from '../catalog/read-text';
 import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
 
@@ -77,6 +77,8 @@ export async function runRuleTests(catalog: Catalog, rootDir: string): Promise<R
     }
     return pending;
   };
+  // Start every read now (at most 64 files open at once) so the loop below does not wait for them one by one.
+  for (const rule of catalog.rules) for (const file of [...rule.tests.match, ...rule.tests.noMatch]) void load(file);
   const results: RuleTestResult[] = [];
   for (const rule of catalog.rules) {
     const cases: Array<[string, Expectation]> = [
@@ -136,7 +138,7 @@ type LoadedEvent = { event: Record<string, unknown> } | { error: string };
 async function loadTestEvent(rootDir: string, file: string): Promise<LoadedEvent> {
   let text: string;
   try {
-    text = await fs.readFile(path.resolve(rootDir, file), 'utf8');
+    text = await readText(path.resolve(rootDir, file));
   } catch (error) {
     return { error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}` };
   }
