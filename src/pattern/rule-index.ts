@@ -72,6 +72,8 @@ interface Predicate {
   readonly check: Check;
   /** Branch conditions stating it. */
   refs: number;
+  /** Estimated share of events for which it holds (Infinity: cannot be a key); refreshed when keys are re-chosen. */
+  score: number;
   /**
    * The branches keyed on it, packed for a cache-friendly scan: per branch `[branch slot, rule slot, n,
    * …the n other predicate ids, most selective first]`.
@@ -99,10 +101,6 @@ interface BranchInfo {
 
 /** First re-choice of keys; then each time the number of rules doubles. */
 const FIRST_REKEY_AT = 64;
-
-function isAnythingBut(m: Matcher): boolean {
-  return m.kind.startsWith('anything-but');
-}
 
 /** The value a matcher accepts when it accepts exactly one JSON value (compared with `===`). */
 function singleValueOf(m: Matcher): { value: Leaf } | undefined {
@@ -553,7 +551,8 @@ export class RuleIndex<Id> {
     this.predicateKinds[id] = kind;
     this.predicateIsKey[id] = 0;
     this.predicatePath[id] = index.id;
-    this.predicates[id] = { id, signature, pathId: index.id, kind, matchers: c.matchers, check: compileCheck(c.matchers), refs: 1, keyed: [] };
+    const score = this.keyScore(c.matchers, kind, index);
+    this.predicates[id] = { id, signature, pathId: index.id, kind, matchers: c.matchers, check: compileCheck(c.matchers), refs: 1, score, keyed: [] };
     this.predicateIds.set(signature, id);
     return id;
   }
@@ -571,25 +570,23 @@ export class RuleIndex<Id> {
   private chooseKey(branch: BranchInfo): number {
     let best = -1;
     let bestScore = Infinity;
-    branch.conditions.forEach((c, i) => {
-      const score = this.keyScore(c);
+    for (const p of branch.predicates) {
+      const score = this.predicates[p]!.score;
       if (score < bestScore) {
         bestScore = score;
-        best = branch.predicates[i];
+        best = p;
       }
-    });
+    }
     return best;
   }
 
-  /** Estimated share of events for which condition `c` holds; Infinity when it cannot be a key. */
-  private keyScore(c: FieldCondition): number {
-    const kind = predicateKind(c.matchers);
+  /** Estimated share of events for which a condition holds, from the current statistics; Infinity when it cannot be a key. */
+  private keyScore(matchers: readonly Matcher[], kind: PredicateKind, index: PathIndex): number {
     if (kind === PredicateKind.PRESENT) return 1;
     if (kind === PredicateKind.EXCLUDE) return 1.2;
-    if (kind === PredicateKind.LAZY) return c.matchers.some((m) => m.kind === 'exists') ? Infinity : 1.2;
-    const index = this.paths.get(c.path)!;
+    if (kind === PredicateKind.LAZY) return matchers.some((m) => m.kind === 'exists') ? Infinity : 1.2;
     let score = 0;
-    for (const m of c.matchers) score += matcherShare(m, index);
+    for (const m of matchers) score += matcherShare(m, index);
     return Math.min(score, 1.1);
   }
 
@@ -602,7 +599,7 @@ export class RuleIndex<Id> {
     }
     const predicate = this.predicates[key]!;
     const others = branch.predicates
-      .map((p, i) => ({ p, score: this.keyScore(branch.conditions[i]) }))
+      .map((p) => ({ p, score: this.predicates[p]!.score }))
       .filter(({ p }) => p !== key)
       .sort((x, y) => x.score - y.score)
       .map(({ p }) => p);
@@ -631,6 +628,9 @@ export class RuleIndex<Id> {
   }
 
   private rekeyAll(): void {
+    for (const predicate of this.predicates) {
+      if (predicate !== undefined) predicate.score = this.keyScore(predicate.matchers, predicate.kind, this.pathById[predicate.pathId]!);
+    }
     for (const rule of this.rules.values()) {
       for (const b of rule.branches) {
         const branch = this.branches[b]!;
