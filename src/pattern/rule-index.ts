@@ -334,8 +334,9 @@ export class RuleIndex<Id> {
       const lazy = this.presenceKeys[pathId];
       for (let j = 0; j < lazy.length; j++) triggered.push(lazy[j]);
       const values = leaves.values[pathId];
-      for (let j = 0; j < values.length; j++) index.collect(values[j], buckets);
-      if (index.excluded.size > 0) this.countExclusions(index, values, epoch);
+      const count = leaves.count[pathId];
+      for (let j = 0; j < count; j++) index.collect(values[j], buckets);
+      if (index.excluded.size > 0) this.countExclusions(index, values, count, epoch);
       for (let j = 0; j < buckets.length; j++) {
         const bucket = buckets[j];
         for (let k = 0; k < bucket.length; k++) {
@@ -346,7 +347,7 @@ export class RuleIndex<Id> {
           if (isKey[p] === 1) triggered.push(p);
         }
       }
-      buckets.length = 0;
+      if (buckets.length > 0) buckets.length = 0;
     }
 
     // 2. Verify the branches whose key holds.
@@ -383,7 +384,7 @@ export class RuleIndex<Id> {
         }
       }
     }
-    triggered.length = 0;
+    if (triggered.length > 0) triggered.length = 0;
     for (let i = 0; i < this.always.length; i++) {
       const b = this.always[i];
       const r = branchRule[b];
@@ -432,17 +433,17 @@ export class RuleIndex<Id> {
     const pathId = this.predicatePath[p];
     const leaves = this.leaves;
     const result =
-      leaves.stamp[pathId] === this.epoch && (this.excludeStamp[p] !== this.epoch || this.excludeCount[p] < leaves.values[pathId].length);
+      leaves.stamp[pathId] === this.epoch && (this.excludeStamp[p] !== this.epoch || this.excludeCount[p] < leaves.count[pathId]);
     this.predicateStamp[p] = this.epoch;
     this.predicateState[p] = result ? State.TRUE : State.FALSE;
     return result;
   }
 
   /** Count, for each EXCLUDE predicate of the path, the leaves it excludes. */
-  private countExclusions(index: PathIndex, values: readonly Leaf[], epoch: number): void {
+  private countExclusions(index: PathIndex, values: readonly Leaf[], count: number, epoch: number): void {
     const excludeStamp = this.excludeStamp;
     const excludeCount = this.excludeCount;
-    for (let j = 0; j < values.length; j++) {
+    for (let j = 0; j < count; j++) {
       const bucket = index.excluded.get(values[j]);
       if (bucket === undefined) continue;
       for (let k = 0; k < bucket.length; k++) {
@@ -464,7 +465,8 @@ export class RuleIndex<Id> {
     else {
       result = false;
       const values = leaves.values[predicate.pathId];
-      for (let i = 0; i < values.length; i++) {
+      const count = leaves.count[predicate.pathId];
+      for (let i = 0; i < count; i++) {
         if (testLeaf(predicate.check, values[i])) {
           result = true;
           break;

@@ -23,12 +23,14 @@ interface WalkNode {
  * Per-event leaf lists by path id, valid while `stamp[id] === epoch`.
  * @example
  * const leaves = new EventLeaves(); leaves.setPaths([['detail.eventName', 0]]);
- * leaves.read({ detail: { eventName: 'X' } }, 1); // leaves.values[0] = ['X'], leaves.present = [0]
+ * leaves.read({ detail: { eventName: 'X' } }, 1); // leaves.values[0][0] = 'X', leaves.count[0] = 1, leaves.present = [0]
  */
 export class EventLeaves {
   private root: WalkNode = { pathId: -1, children: undefined };
-  /** Leaf values of each path (valid when stamped with the current epoch). */
+  /** Leaf values of each path: the first `count[id]` entries, valid when stamped with the current epoch. */
   values: Leaf[][] = [];
+  /** Number of leaves of each path in the current event (valid when stamped). */
+  count = new Int32Array(16);
   /** Epoch at which the path last had a leaf. */
   stamp = new Int32Array(16);
   /** Epoch at which the path last had a leaf inside an array. */
@@ -72,6 +74,7 @@ export class EventLeaves {
       inArray.set(this.inArray);
       this.stamp = stamp;
       this.inArray = inArray;
+      this.count = new Int32Array(length);
     }
     while (this.values.length <= maxId) this.values.push([]);
   }
@@ -107,12 +110,13 @@ export class EventLeaves {
     }
     const id = node.pathId;
     if (id < 0) return;
+    // Arrays are reused across events (no truncation): only the first count[id] entries are current.
     if (this.stamp[id] !== this.epoch) {
       this.stamp[id] = this.epoch;
-      this.values[id].length = 0;
+      this.count[id] = 0;
       this.present.push(id);
     }
-    this.values[id].push(value as Leaf);
+    this.values[id][this.count[id]++] = value as Leaf;
     if (inArray) {
       this.inArray[id] = this.epoch;
       this.anyInArray = true;
