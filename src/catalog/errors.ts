@@ -26,6 +26,23 @@
  * | `SCHEDULE_NOT_ON_DEFAULT_BUS` | a schedule rule names a custom bus (EventBridge runs schedules on the default bus only) |
  * | `SCHEDULE_WITH_TESTS` | a schedule rule has sample-event tests (it has no pattern to test) |
  * | `CONFIG_INVALID` | `custom.patchbay` in serverless.yml does not follow its schema |
+ * | `EVENT_PATTERN_TOO_LARGE` | an event pattern (with its replay exclusion) is over the "Event pattern size" quota (`maxEventPatternLengthInChars`) |
+ * | `EVENT_PATTERN_TOO_COMPLEX` | a `wildcard` keeps more matching states alive than EventBridge allows ("Rule is too complex") |
+ * | `UNKNOWN_BUS` | `bus:`, an `eventBus:` target or a schema discoverer names a bus key that `custom.patchbay.buses` does not define |
+ * | `BUS_CONFIG_INVALID` | a bus is not exactly one of `type: custom`, `type: partner` (with `eventSourceName`) or `existing:` |
+ * | `PARTNER_EVENT_SOURCE_INVALID` | `eventSourceName` does not match `aws\.partner(/[.\-_A-Za-z0-9]+){2,}`, or the bus `name` differs from it |
+ * | `BUS_POLICY_OPEN` | a bus policy asks for `*` (any AWS account) instead of accounts or an organization |
+ * | `BUS_POLICY_NOT_ALLOWED` | a policy on a partner event bus (only its partner can put events on it) |
+ * | `TARGET_KIND_INVALID` | a target is not exactly one of `function`, `eventBus`, `sns` |
+ * | `TARGET_FIELD_NOT_ALLOWED` | a target has a field its kind does not support (`filter` on an `sns` target, `retryPolicy` or `inputTransformer` on an `eventBus` target, ...) |
+ * | `EVENT_BUS_TARGET_INVALID` | an `eventBus:` target is its own rule's bus (a loop), or a partner bus |
+ * | `INPUT_TRANSFORMER_INVALID` | an `inputTransformer` path is not a JSON path, or a `<placeholder>` of its template is neither a key of `inputPathsMap` nor a reserved `aws.events.*` variable |
+ * | `EXCLUDE_REPLAYS_INVALID` | `excludeReplays` on a schedule rule, or on a pattern with its own `replay-name` condition |
+ * | `UNKNOWN_DEAD_LETTER_QUEUE` | a `deadLetterQueue` is not the logical ID of an `AWS::SQS::Queue` under `resources.Resources` |
+ * | `TRAIL_CONFIG_INVALID` | the trail's Insights selectors need management events it does not log, or it has more than 250 data resources |
+ * | `TOO_MANY_RULES_ON_BUS` | more rules on one bus than `maxRulesPerEventBus` (EventBridge's "Rules per event bus" quota) |
+ * | `EVENT_SCHEMA_INVALID` | a registry schema file under `schemas/` cannot be used (not JSON, unknown type, bad name, duplicate) |
+ * | `EVENT_SCHEMA_TOO_LARGE` | a registry schema file is over 100,000 characters |
  */
 export const CatalogIssueCode = {
   PATTERNS_DIR_NOT_FOUND: 'PATTERNS_DIR_NOT_FOUND',
@@ -46,6 +63,23 @@ export const CatalogIssueCode = {
   SCHEDULE_NOT_ON_DEFAULT_BUS: 'SCHEDULE_NOT_ON_DEFAULT_BUS',
   SCHEDULE_WITH_TESTS: 'SCHEDULE_WITH_TESTS',
   CONFIG_INVALID: 'CONFIG_INVALID',
+  EVENT_PATTERN_TOO_LARGE: 'EVENT_PATTERN_TOO_LARGE',
+  EVENT_PATTERN_TOO_COMPLEX: 'EVENT_PATTERN_TOO_COMPLEX',
+  UNKNOWN_BUS: 'UNKNOWN_BUS',
+  BUS_CONFIG_INVALID: 'BUS_CONFIG_INVALID',
+  PARTNER_EVENT_SOURCE_INVALID: 'PARTNER_EVENT_SOURCE_INVALID',
+  BUS_POLICY_OPEN: 'BUS_POLICY_OPEN',
+  BUS_POLICY_NOT_ALLOWED: 'BUS_POLICY_NOT_ALLOWED',
+  TARGET_KIND_INVALID: 'TARGET_KIND_INVALID',
+  TARGET_FIELD_NOT_ALLOWED: 'TARGET_FIELD_NOT_ALLOWED',
+  EVENT_BUS_TARGET_INVALID: 'EVENT_BUS_TARGET_INVALID',
+  INPUT_TRANSFORMER_INVALID: 'INPUT_TRANSFORMER_INVALID',
+  EXCLUDE_REPLAYS_INVALID: 'EXCLUDE_REPLAYS_INVALID',
+  UNKNOWN_DEAD_LETTER_QUEUE: 'UNKNOWN_DEAD_LETTER_QUEUE',
+  TRAIL_CONFIG_INVALID: 'TRAIL_CONFIG_INVALID',
+  TOO_MANY_RULES_ON_BUS: 'TOO_MANY_RULES_ON_BUS',
+  EVENT_SCHEMA_INVALID: 'EVENT_SCHEMA_INVALID',
+  EVENT_SCHEMA_TOO_LARGE: 'EVENT_SCHEMA_TOO_LARGE',
 } as const;
 
 /** One of the {@link CatalogIssueCode} values. */
@@ -64,8 +98,8 @@ export type CatalogIssueCode = (typeof CatalogIssueCode)[keyof typeof CatalogIss
  *   "message": "patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 7, column 21)"
  * }
  */
-export interface CatalogIssue {
-  code: CatalogIssueCode;
+export interface CatalogIssue<Code extends string = CatalogIssueCode> {
+  code: Code;
   /** Project-relative, posix separators (`patterns/iam/root-login.yml`, `serverless.yml`). */
   filePath: string;
   /** RFC 6901 pointer into the file's document; `''` for the whole file. */
@@ -83,22 +117,22 @@ export interface CatalogIssue {
 }
 
 /** The fields of an issue before its message is rendered. */
-export type CatalogIssueInput = Omit<CatalogIssue, 'message'>;
+export type CatalogIssueInput<Code extends string = CatalogIssueCode> = Omit<CatalogIssue<Code>, 'message'>;
 
 /**
  * Render an issue the way every patchbay error reads:
  * `patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0: <found>; <allowed> (line 7, column 9)`.
  */
-export function formatIssue(issue: CatalogIssueInput): string {
+export function formatIssue(issue: CatalogIssueInput<string>): string {
   const what = [issue.found, issue.allowed].filter((part) => part !== undefined && part !== '').join('; ');
   const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
   return `${issue.filePath}#${issue.pointer}: ${what || 'invalid'}${where}`;
 }
 
-/** Build a {@link CatalogIssue} with its rendered message. */
-export function createIssue(input: CatalogIssueInput): CatalogIssue {
-  const issue: CatalogIssue = { ...input, message: formatIssue(input) };
-  for (const key of Object.keys(issue) as (keyof CatalogIssue)[]) {
+/** Build a {@link CatalogIssue} with its rendered message (the compiler builds its own issues, of its own codes, with it too). */
+export function createIssue<Code extends string = CatalogIssueCode>(input: CatalogIssueInput<Code>): CatalogIssue<Code> {
+  const issue: CatalogIssue<Code> = { ...input, message: formatIssue(input) };
+  for (const key of Object.keys(issue) as (keyof CatalogIssue<Code>)[]) {
     if (issue[key] === undefined) delete issue[key];
   }
   return issue;
@@ -128,7 +162,7 @@ export class CatalogError extends Error {
 }
 
 /** Stable order: file, then line (issues without a position first), then pointer, then code. */
-export function sortIssues(issues: readonly CatalogIssue[]): CatalogIssue[] {
+export function sortIssues<Code extends string>(issues: readonly CatalogIssue<Code>[]): CatalogIssue<Code>[] {
   return [...issues].sort(
     (a, b) =>
       compare(a.filePath, b.filePath) ||

@@ -1,7 +1,7 @@
 /** The routing manifest of one function, built from the catalog (see src/runtime/manifest.ts for the contract). */
 import { topicArnEnv, type ManifestRule, type ManifestTopic, type RoutingManifest } from '../runtime/manifest';
 import { topicPhysicalName } from './names';
-import type { Catalog } from './types';
+import type { Catalog, FunctionTargetDefinition } from './types';
 
 /** Options of {@link buildManifest}. */
 export interface BuildManifestOptions {
@@ -20,14 +20,16 @@ export interface BuildManifestOptions {
  *   "rules": [{ "name": "iam-root-login", "bus": "default", "pattern": {...},
  *     "targets": [{ "id": "notify", "function": "notify", "notify": { "topic": "security" } }] }],
  *   "topics": { "security": { "arnEnv": "PATCHBAY_TOPIC_ARN_SECURITY", "name": "patchbay-dev-security" } } }
- * A function no rule targets gets an empty `rules` and `topics`.
+ * A function no rule targets gets an empty `rules` and `topics`. Targets of other kinds (`eventBus`, `sns`) never
+ * appear: EventBridge delivers to them without a function. Retry policies and dead-letter queues stay out too.
  */
 export function buildManifest(catalog: Catalog, options: BuildManifestOptions): RoutingManifest {
   const { service, stage, functionName } = options;
   const rules: ManifestRule[] = [];
   const topics: Record<string, ManifestTopic> = {};
   for (const rule of catalog.rules) {
-    const targets = rule.targets.filter((target) => target.function === functionName);
+    // Only function targets reach the runtime: eventBus and sns targets are EventBridge's business alone.
+    const targets = rule.targets.filter((target): target is FunctionTargetDefinition => target.kind === 'function' && target.function === functionName);
     if (targets.length === 0) continue;
     const manifestRule: ManifestRule = {
       name: rule.name,

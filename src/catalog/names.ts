@@ -17,8 +17,21 @@ export function deriveRuleName(relativePath: string): string {
 }
 
 /**
- * EventBridge target ids for a rule's targets, in order: the function key, suffixed `-2`, `-3`, ... when the
- * rule targets the same function again; cut to 64 characters.
+ * The base of a target's EventBridge Id, from what it names: the function key (`notify`), `sns-<topic key>`, or
+ * `bus-<bus key>` (`bus-<bus name>` for an ARN, characters outside `[.\-_A-Za-z0-9]` as `-`).
+ * @example targetIdBase({ eventBus: 'arn:aws:events:us-east-1:111122223333:event-bus/central' }) // 'bus-central'
+ */
+export function targetIdBase(target: { function?: string; sns?: string; eventBus?: string }): string {
+  if (target.function !== undefined) return target.function;
+  if (target.sns !== undefined) return `sns-${target.sns}`;
+  const bus = target.eventBus ?? '';
+  const name = bus.startsWith('arn:') ? bus.slice(bus.indexOf(':event-bus/') + ':event-bus/'.length) : bus;
+  return `bus-${name.replace(/[^.\-_A-Za-z0-9]/g, '-')}`;
+}
+
+/**
+ * EventBridge target ids for a rule's targets, in order: each {@link targetIdBase}, suffixed `-2`, `-3`, ... when
+ * the rule names the same one again; cut to 64 characters.
  * @example assignTargetIds(['notify', 'audit', 'notify']) // ['notify', 'audit', 'notify-2']
  */
 export function assignTargetIds(functionKeys: readonly string[]): string[] {

@@ -71,13 +71,16 @@ function describe(error: ErrorObject, codeForInvalid: CatalogIssueCode): SchemaP
         allowed: `add ${JSON.stringify(params.missingProperty)}`,
       };
     case 'oneOf': {
-      const present = ['pattern', 'schedule'].filter((key) => isObject(error.data) && key in error.data);
+      // Our oneOfs are "exactly one of these keys": [{ required: [a] }, { required: [b] }, ...].
+      const keys = ((parent.oneOf as { required?: string[] }[] | undefined) ?? []).flatMap((branch) => branch.required ?? []);
+      const present = keys.filter((key) => isObject(error.data) && key in error.data);
+      const list = (words: string[], last: string): string => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} ${last} ${words[words.length - 1]}`);
       return {
         code: codeForInvalid,
         pointer: at,
         atKey: false,
-        found: present.length ? `both ${present.join(' and ')}` : 'neither pattern nor schedule',
-        allowed: 'exactly one of pattern (an event pattern) or schedule (rate(...) or cron(...))',
+        found: present.length ? `both ${list(present, 'and')}` : `neither ${list(keys, 'nor')}`,
+        allowed: ONE_OF_HELP[keys.join(',')] ?? `exactly one of ${list(keys, 'or')}`,
       };
     }
     case 'anyOf':
@@ -123,6 +126,19 @@ function describe(error: ErrorObject, codeForInvalid: CatalogIssueCode): SchemaP
         found: `${typeof error.data === 'string' ? error.data.length : '?'} characters`,
         allowed: `${parent.minLength ?? 0} to ${parent.maxLength ?? 'any number of'} characters`,
       };
+    case 'minProperties':
+    case 'maxProperties': {
+      const count = isObject(error.data) ? Object.keys(error.data).length : 0;
+      return {
+        code: codeForInvalid,
+        pointer: at,
+        atKey: false,
+        found: `${count} ${count === 1 ? 'entry' : 'entries'}`,
+        allowed: error.keyword === 'maxProperties' ? `at most ${String(parent.maxProperties)} entries` : `at least ${String(parent.minProperties)} ${parent.minProperties === 1 ? 'entry' : 'entries'}`,
+      };
+    }
+    case 'uniqueItems':
+      return { code: codeForInvalid, pointer: at, atKey: false, found: 'a list with the same item twice', allowed: 'each item once' };
     case 'minimum':
     case 'maximum':
       return {
@@ -136,6 +152,12 @@ function describe(error: ErrorObject, codeForInvalid: CatalogIssueCode): SchemaP
       return { code: codeForInvalid, pointer: at, atKey: false, found: describeValue(error.data), allowed: error.message ?? 'a valid value' };
   }
 }
+
+/** What each "exactly one of" choice means, by its keys. */
+const ONE_OF_HELP: Record<string, string> = {
+  'pattern,schedule': 'exactly one of pattern (an event pattern) or schedule (rate(...) or cron(...))',
+  'function,eventBus,sns': 'exactly one of function (a function of serverless.yml), eventBus (a bus key or event bus ARN) or sns (a topic key)',
+};
 
 /** `"abc"`, `123`, `null`, `an array`, `an object`, truncated to 80 characters. */
 export function describeValue(value: unknown): string {

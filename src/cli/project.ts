@@ -36,7 +36,7 @@ export function formatCatalogError(error: CatalogError, command: string): string
   return [`patchbay ${command}: invalid catalog (${count}):`, ...error.issues.map((issue) => `${issue.message} [${issue.code}]`)].join('\n') + '\n';
 }
 
-/** The function keys that rules target, in first-seen order (rules are sorted by name). */
+/** The function keys that rules target, in first-seen order (rules are sorted by name); eventBus and sns targets have none. */
 export function targetedFunctions(catalog: Catalog): string[] {
-  return [...new Set(catalog.rules.flatMap((rule) => rule.targets.map((target) => target.function)))];
+  return [...new Set(catalog.rules.flatMap((rule) => rule.targets.flatMap((target) => (target.kind === 'function' ? [target.function] : []))))];
 }

@@ -1,55 +1,61 @@
 /**
- * Compile a catalog into CloudFormation: pure functions from rules and topics to template fragments.
+ * Compile a catalog into CloudFormation: pure functions from rules, buses and topics to template fragments.
  *
  * What one catalog becomes:
- * - one `AWS::Events::Rule` per rule, each target a Lambda function of the service with an input transformer
- *   that wraps the event as `{"patchbay":{...},"event":<the event>}` (the runtime contract, DESIGN.md);
+ * - one `AWS::Events::Rule` per rule, on its bus, with one target per rule target:
+ *   - `function`: the Lambda function, with an input transformer that wraps the event as
+ *     `{"patchbay":{...},"event":<the event>}` (the runtime contract, DESIGN.md);
+ *   - `sns`: the topic itself (EventBridge publishes), with the pattern file's input transformer if any;
+ *   - `eventBus`: another bus (`RoleArn`: a role allowed `events:PutEvents` on that bus only), the event unchanged;
+ *   and on every target a dead-letter queue, and on function and sns targets a `RetryPolicy`;
  * - one `AWS::Lambda::Permission` per targeted function and bus (not per rule): EventBridge may invoke the
- *   function for any rule named `<service>-<stage>-*` (Lambda matches `SourceArn` with ArnLike);
- * - one `AWS::SNS::Topic` per key of `custom.patchbay.topics`, encrypted with the AWS-managed key
- *   `alias/aws/sns`, and one `AWS::SNS::Subscription` per subscription;
- * - optionally, a dead-letter queue on every target and the queue policy EventBridge needs to use it;
+ *   function for any rule named `<service>-<stage>-*` on that bus (Lambda matches `SourceArn` with ArnLike);
+ * - one `AWS::SNS::Topic` per key of `custom.patchbay.topics` and one `AWS::SNS::Subscription` per subscription;
+ *   topics are encrypted with `alias/aws/sns`, except topics EventBridge publishes to (`sns` targets), which use a
+ *   customer managed key of this stack and get an `AWS::SNS::TopicPolicy` for this deployment's rules;
+ * - the dead-letter queue (`PatchbayDeadLetterQueue`, unless serverless.yml names one) and one
+ *   `AWS::SQS::QueuePolicy` per queue, for this deployment's rules;
+ * - the buses (`./buses`), the schema registry (`./registry`) and the CloudTrail trail (`./trail`) the config asks for;
  * - per function: the `PATCHBAY_TOPIC_ARN_<KEY>` environment variables and the topic keys it may publish to.
  *
- * Publishing needs `sns:Publish` on the topic only: the key policy of the AWS-managed `aws/sns` key already lets
- * every principal of the account use the key through SNS (`kms:ViaService`), and IAM policies cannot grant
- * more on AWS-managed keys anyway. A customer-managed key would need `kms:GenerateDataKey*` and `kms:Decrypt`.
+ * Publishing from a function needs `sns:Publish` on the topic, plus `kms:GenerateDataKey*` and `kms:Decrypt` on the
+ * patchbay key for topics that use it ({@link publishStatements}). The AWS managed `aws/sns` key already lets every
+ * principal of the account use it through SNS.
  */
 import { topicArnEnv } from '../runtime/manifest';
-import { DEFAULT_BUS, topicPhysicalName, type Catalog, type RuleDefinition, type TargetDefinition, type TopicConfig } from '../catalog';
+import {
+  DEFAULT_BUS,
+  topicPhysicalName,
+  type Catalog,
+  type FunctionTargetDefinition,
+  type RuleDefinition,
+  type TargetDefinition,
+  type TopicConfig,
+} from '../catalog';
+import { busOf, compileArchive, compileBus, compileBusPolicies, busPolicyStatements, resolveBuses, ruleArnPattern as busRuleArnPattern, type ResolvedBus } from './buses';
+import { getAtt, ref, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
+import { compileDeadLetterQueue, compileDeadLetterQueuePolicy, compileForwardRole, compileTopicKey, compileTopicPolicy, topicKeyStatement } from './delivery';
 import { CompilerError, CompilerErrorCode } from './errors';
+import { checkNameLimits, rulesPerBusWarnings } from './limits';
 import {
   assertUniqueIds,
+  DEAD_LETTER_QUEUE_LOGICAL_ID,
   deadLetterQueuePolicyLogicalId,
+  forwardRoleLogicalId,
   permissionLogicalId,
   ruleLogicalId,
-  ruleNamePrefix,
   rulePhysicalName,
   serverlessFunctionLogicalId,
   subscriptionLogicalId,
+  TOPIC_KEY_LOGICAL_ID,
   topicArnOutputId,
   topicLogicalId,
+  topicPolicyLogicalId,
 } from './logical-ids';
+import { compileRegistry } from './registry';
+import { compileTrail } from './trail';
 
-/** A CloudFormation resource. @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html */
-export interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-  DependsOn?: string | string[];
-}
-
-/** A CloudFormation output. @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html */
-export interface CfnOutput {
-  Description?: string;
-  Value: unknown;
-}
-
-/** An IAM policy statement. @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html */
-export interface IamStatement {
-  Effect: 'Allow' | 'Deny';
-  Action: string[];
-  Resource: unknown[];
-}
+export type { CfnOutput, CfnResource, IamStatement } from './cfn';
 
 /** Options of {@link compileCatalog}. */
 export interface CompileCatalogOptions {
@@ -62,6 +68,8 @@ export interface CompileCatalogOptions {
    * @default Serverless v3's naming, replicated by {@link serverlessFunctionLogicalId}
    */
   functionLogicalIds?: Record<string, string>;
+  /** Project-relative config file, for limit issues. @default 'serverless.yml' */
+  configFilePath?: string;
 }
 
 /**
@@ -72,22 +80,29 @@ export interface CompileCatalogOptions {
  *   "resources": {
  *     "PatchbayRuleIamRootLogin": { "Type": "AWS::Events::Rule", "Properties": { "Name": "patchbay-dev-iam-root-login", ... } },
  *     "NotifyPatchbayInvokePermission": { "Type": "AWS::Lambda::Permission", ... },
- *     "PatchbayTopicSecurity": { "Type": "AWS::SNS::Topic", "Properties": { "TopicName": "patchbay-dev-security", "KmsMasterKeyId": "alias/aws/sns" } }
+ *     "PatchbayTopicSecurity": { "Type": "AWS::SNS::Topic", "Properties": { "TopicName": "patchbay-dev-security", "KmsMasterKeyId": "alias/aws/sns" } },
+ *     "PatchbayDeadLetterQueue": { "Type": "AWS::SQS::Queue", ... }
  *   },
  *   "outputs": { "PatchbayTopicSecurityArn": { "Value": { "Ref": "PatchbayTopicSecurity" } } },
  *   "functionEnvironment": { "notify": { "PATCHBAY_TOPIC_ARN_SECURITY": { "Ref": "PatchbayTopicSecurity" } } },
- *   "functionPublishTopics": { "notify": ["security"] }
+ *   "functionPublishTopics": { "notify": ["security"] },
+ *   "keyEncryptedTopics": [],
+ *   "warnings": []
  * }
  */
 export interface CompiledCatalog {
   /** Logical ID -> resource, to merge into the template's `Resources`. */
   resources: Record<string, CfnResource>;
-  /** Logical ID -> output (each topic's ARN). */
+  /** Logical ID -> output (topic ARNs, bus names and ARNs, the dead-letter queue, registry, trail). */
   outputs: Record<string, CfnOutput>;
   /** Function key -> environment variables (`PATCHBAY_TOPIC_ARN_<KEY>`: `{ Ref: <topic> }`); every targeted function has an entry. */
   functionEnvironment: Record<string, Record<string, { Ref: string }>>;
   /** Function key -> sorted topic keys its targets notify: what its role must be allowed to publish to. */
   functionPublishTopics: Record<string, string[]>;
+  /** Sorted keys of the topics encrypted with the patchbay key (those EventBridge publishes to). */
+  keyEncryptedTopics: string[];
+  /** Limits nearly reached (80 %), for the plugin to log. */
+  warnings: string[];
 }
 
 /** The key SNS topics are encrypted with. @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html */
@@ -99,15 +114,20 @@ export const INPUT_TEMPLATE_MAX_LENGTH = 8192;
 /**
  * Compile a catalog into CloudFormation resources, outputs and per-function settings.
  *
- * @throws CompilerError `PATCHBAY_UNKNOWN_FUNCTION` (a target's function is not in `functionLogicalIds`),
- *   `PATCHBAY_UNKNOWN_TOPIC`, `PATCHBAY_RULE_NAME_PREFIX_TOO_LONG`, `PATCHBAY_LOGICAL_ID_COLLISION`,
- *   `PATCHBAY_INVALID_INPUT_TEMPLATE`.
+ * @throws CompilerError `PATCHBAY_LIMITS_EXCEEDED` with every name, archive-name and bus-policy problem at once
+ *   (`issues`, pointing into serverless.yml); `PATCHBAY_UNKNOWN_FUNCTION` (a target's function is not in
+ *   `functionLogicalIds`), `PATCHBAY_UNKNOWN_TOPIC`, `PATCHBAY_UNKNOWN_BUS`, `PATCHBAY_RULE_NAME_PREFIX_TOO_LONG`,
+ *   `PATCHBAY_LOGICAL_ID_COLLISION`, `PATCHBAY_INVALID_INPUT_TEMPLATE`.
+ * @example
+ * const compiled = compileCatalog(await loadCatalog({ rootDir, config }), { service: 'patchbay', stage: 'dev' });
+ * Object.keys(compiled.resources); // ['PatchbayRuleIamRootLogin', ..., 'NotifyPatchbayInvokePermission', 'PatchbayTopicSecurity', ...]
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html
  */
 export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions): CompiledCatalog {
   const { service, stage } = options;
+  const { config } = catalog;
   const functionLogicalId = (functionKey: string): string => {
     if (!options.functionLogicalIds) return serverlessFunctionLogicalId(functionKey);
     const id = options.functionLogicalIds[functionKey];
@@ -116,7 +136,12 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     }
     return id;
   };
-  const deadLetterQueue = catalog.config.deadLetterQueue;
+  const buses = resolveBuses(config, { service, stage });
+  const projectQueue = config.deadLetterQueue ?? DEAD_LETTER_QUEUE_LOGICAL_ID;
+  const createsDeadLetterQueue = config.deadLetterQueue === undefined && catalog.rules.length > 0;
+
+  const limitIssues = checkNameLimits(catalog, buses, { service, stage, createsDeadLetterQueue }, { filePath: options.configFilePath, locate: catalog.locate });
+  if (limitIssues.length) throw CompilerError.fromIssues(limitIssues);
 
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, CfnOutput> = {};
@@ -126,40 +151,94 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     resources[id] = resource;
   };
 
-  for (const rule of catalog.rules) {
-    add(ruleLogicalId(rule.name), `rule ${rule.name}`, compileRule(rule, { service, stage, functionLogicalId, deadLetterQueue }));
-  }
-
+  // Who uses what, per bus: the ArnLike patterns of resource policies list one pattern per bus.
   const busesByFunction = new Map<string, Set<string>>();
   const publishTopics = new Map<string, Set<string>>();
+  const busesByQueue = new Map<string, Set<string>>();
+  const busesBySnsTopic = new Map<string, Set<string>>();
+  const busesByDestination = new Map<string, Set<string>>();
+  const setOf = <K, V>(map: Map<K, Set<V>>, key: K): Set<V> => map.get(key) ?? map.set(key, new Set()).get(key)!;
+
   for (const rule of catalog.rules) {
+    const ruleBus = busOf(buses, rule.bus, `Rule ${rule.name}`);
     for (const target of rule.targets) {
-      (busesByFunction.get(target.function) ?? busesByFunction.set(target.function, new Set()).get(target.function)!).add(rule.bus);
-      const topics = publishTopics.get(target.function) ?? publishTopics.set(target.function, new Set()).get(target.function)!;
-      if (target.notify) {
-        if (!Object.hasOwn(catalog.config.topics, target.notify.topic)) {
-          throw new CompilerError(CompilerErrorCode.UNKNOWN_TOPIC, `Rule ${rule.name} notifies topic ${JSON.stringify(target.notify.topic)}, which custom.patchbay.topics does not define`);
+      setOf(busesByQueue, target.deadLetterQueue ?? projectQueue).add(rule.bus);
+      if (target.kind === 'function') {
+        setOf(busesByFunction, target.function).add(rule.bus);
+        const topics = setOf(publishTopics, target.function);
+        if (target.notify) {
+          requireTopic(catalog, rule, target.notify.topic);
+          topics.add(target.notify.topic);
         }
-        topics.add(target.notify.topic);
+      } else if (target.kind === 'sns') {
+        requireTopic(catalog, rule, target.sns);
+        setOf(busesBySnsTopic, target.sns).add(rule.bus);
+      } else {
+        if (!target.eventBus.startsWith('arn:')) busOf(buses, target.eventBus, `Rule ${rule.name}`);
+        setOf(busesByDestination, target.eventBus).add(rule.bus);
       }
     }
+    add(ruleLogicalId(rule.name), `rule ${rule.name}`, compileRule(rule, { service, stage, functionLogicalId, bus: ruleBus, buses, projectQueue }));
   }
 
-  for (const [functionKey, buses] of [...busesByFunction].sort(byKey)) {
-    for (const bus of [...buses].sort()) {
-      add(permissionLogicalId(functionKey, bus), `permission ${functionKey} ${bus}`, compilePermission(functionLogicalId(functionKey), { service, stage, bus }));
+  const patterns = (busKeys: Iterable<string>): { 'Fn::Sub': string }[] => [...busKeys].sort().map((key) => busRuleArnPattern(buses[key], service, stage));
+
+  for (const [functionKey, keys] of [...busesByFunction].sort(byKey)) {
+    for (const bus of [...keys].sort()) {
+      add(permissionLogicalId(functionKey, bus), `permission ${functionKey} ${bus}`, compilePermission(functionLogicalId(functionKey), { service, stage, bus: buses[bus] }));
     }
   }
 
-  for (const [topicKey, topic] of Object.entries(catalog.config.topics).sort(byKey)) {
-    const { resources: topicResources } = compileTopic(topicKey, topic, { service, stage });
+  const keyEncryptedTopics = [...busesBySnsTopic.keys()].sort();
+  for (const [topicKey, topic] of Object.entries(config.topics).sort(byKey)) {
+    const { resources: topicResources } = compileTopic(topicKey, topic, { service, stage, encryptWithPatchbayKey: keyEncryptedTopics.includes(topicKey) });
     for (const [id, resource] of Object.entries(topicResources)) add(id, `topic ${topicKey} ${id}`, resource);
-    outputs[topicArnOutputId(topicKey)] = { Description: `ARN of the patchbay topic "${topicKey}"`, Value: { Ref: topicLogicalId(topicKey) } };
+    outputs[topicArnOutputId(topicKey)] = { Description: `ARN of the patchbay topic "${topicKey}"`, Value: ref(topicLogicalId(topicKey)) };
+  }
+  if (keyEncryptedTopics.length) {
+    add(TOPIC_KEY_LOGICAL_ID, 'topic key', compileTopicKey(service, stage));
+    for (const topicKey of keyEncryptedTopics) add(topicPolicyLogicalId(topicKey), `topic policy ${topicKey}`, compileTopicPolicy(topicKey, patterns(busesBySnsTopic.get(topicKey)!)));
   }
 
-  if (deadLetterQueue !== undefined && catalog.rules.length > 0) {
-    const buses = [...new Set(catalog.rules.map((rule) => rule.bus))].sort();
-    add(deadLetterQueuePolicyLogicalId(), 'dead-letter queue policy', compileDeadLetterQueuePolicy(deadLetterQueue, { service, stage, buses }));
+  if (createsDeadLetterQueue) {
+    add(DEAD_LETTER_QUEUE_LOGICAL_ID, 'dead-letter queue', compileDeadLetterQueue(service, stage));
+    outputs[`${DEAD_LETTER_QUEUE_LOGICAL_ID}Arn`] = { Description: 'ARN of the queue of events EventBridge could not deliver', Value: getAtt(DEAD_LETTER_QUEUE_LOGICAL_ID, 'Arn') };
+  }
+  for (const [queue, keys] of [...busesByQueue].sort(byKey)) {
+    const policyId = queue === projectQueue ? deadLetterQueuePolicyLogicalId() : deadLetterQueuePolicyLogicalId(queue);
+    add(policyId, `dead-letter queue policy ${queue}`, compileDeadLetterQueuePolicy(queue, patterns(keys)));
+  }
+
+  for (const [destination, keys] of [...busesByDestination].sort(byKey)) {
+    const arn = destination.startsWith('arn:') ? destination : buses[destination].arn;
+    add(forwardRoleLogicalId(destination), `forward role ${destination}`, compileForwardRole(destination, arn, patterns(keys), service, stage));
+  }
+
+  for (const [key, bus] of Object.entries(config.buses).sort(byKey)) {
+    const resolved = buses[key];
+    const compiled = compileBus(resolved, bus);
+    for (const [id, resource] of Object.entries(compiled.resources)) add(id, `bus ${key}`, resource);
+    Object.assign(outputs, compiled.outputs);
+    if (bus.policy) {
+      for (const [id, resource] of Object.entries(compileBusPolicies(resolved, busPolicyStatements(resolved, bus.policy.allow, service, stage)))) {
+        add(id, `bus policy ${key} ${id}`, resource);
+      }
+    }
+    if (bus.archive) {
+      const archive = compileArchive(resolved, bus.archive, service, stage);
+      add(archive.id, `archive ${key}`, archive.resource);
+    }
+  }
+
+  if (config.schemas) {
+    const registry = compileRegistry(config.schemas, catalog.eventSchemas ?? [], buses, service, stage);
+    for (const [id, resource] of Object.entries(registry.resources)) add(id, `schema registry ${id}`, resource);
+    Object.assign(outputs, registry.outputs);
+  }
+  if (config.trail) {
+    const trail = compileTrail(config.trail, service, stage);
+    for (const [id, resource] of Object.entries(trail.resources)) add(id, `trail ${id}`, resource);
+    Object.assign(outputs, trail.outputs);
   }
 
   assertUniqueIds(idNames);
@@ -169,27 +248,45 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
   for (const [functionKey, topics] of [...publishTopics].sort(byKey)) {
     const keys = [...topics].sort();
     functionPublishTopics[functionKey] = keys;
-    functionEnvironment[functionKey] = Object.fromEntries(keys.map((key) => [topicArnEnv(key), { Ref: topicLogicalId(key) }]));
+    functionEnvironment[functionKey] = Object.fromEntries(keys.map((key) => [topicArnEnv(key), ref(topicLogicalId(key))]));
   }
-  return { resources, outputs, functionEnvironment, functionPublishTopics };
+  return { resources, outputs, functionEnvironment, functionPublishTopics, keyEncryptedTopics, warnings: rulesPerBusWarnings(catalog) };
+}
+
+function requireTopic(catalog: Catalog, rule: RuleDefinition, topic: string): void {
+  if (!Object.hasOwn(catalog.config.topics, topic)) {
+    throw new CompilerError(CompilerErrorCode.UNKNOWN_TOPIC, `Rule ${rule.name} notifies topic ${JSON.stringify(topic)}, which custom.patchbay.topics does not define`);
+  }
+}
+
+/** What {@link compileRule} needs besides the rule. */
+export interface CompileRuleOptions {
+  service: string;
+  stage: string;
+  functionLogicalId: (functionKey: string) => string;
+  /** The rule's bus. @default the default bus */
+  bus?: ResolvedBus;
+  /** Every bus, to find `eventBus:` targets named by key. */
+  buses?: Record<string, ResolvedBus>;
+  /** Logical ID of the project's dead-letter queue. @default 'PatchbayDeadLetterQueue' */
+  projectQueue?: string;
 }
 
 /**
  * One `AWS::Events::Rule`: Name, Description, EventPattern (an object) or ScheduleExpression, State, EventBusName
- * (omitted for the default bus), and one Lambda target per rule target.
+ * (omitted for the default bus), and one target per rule target.
  *
  * @example
  * { "Type": "AWS::Events::Rule", "Properties": {
  *   "Name": "patchbay-dev-iam-root-login", "Description": "Root signed in", "State": "ENABLED",
  *   "EventPattern": { "source": ["aws.signin"] },
  *   "Targets": [{ "Id": "notify", "Arn": { "Fn::GetAtt": ["NotifyLambdaFunction", "Arn"] },
- *     "InputTransformer": { "InputTemplate": "{\"patchbay\":{\"rule\":\"iam-root-login\",\"target\":\"notify\",\"ruleArnName\":<aws.events.rule-name>},\"event\":<aws.events.event.json>}" } }] } }
+ *     "InputTransformer": { "InputTemplate": "{\"patchbay\":{\"rule\":\"iam-root-login\",\"target\":\"notify\",\"ruleArnName\":<aws.events.rule-name>},\"event\":<aws.events.event.json>}" },
+ *     "RetryPolicy": { "MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400 },
+ *     "DeadLetterConfig": { "Arn": { "Fn::GetAtt": ["PatchbayDeadLetterQueue", "Arn"] } } }] } }
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html
  */
-export function compileRule(
-  rule: RuleDefinition,
-  options: { service: string; stage: string; functionLogicalId: (functionKey: string) => string; deadLetterQueue?: string },
-): CfnResource {
+export function compileRule(rule: RuleDefinition, options: CompileRuleOptions): CfnResource {
   const properties: Record<string, unknown> = {
     Name: rulePhysicalName(options.service, options.stage, rule.name),
     Description: (rule.description ?? `patchbay rule from ${rule.filePath}`).slice(0, 512),
@@ -197,22 +294,48 @@ export function compileRule(
   if (rule.pattern !== undefined) properties.EventPattern = rule.pattern;
   if (rule.schedule !== undefined) properties.ScheduleExpression = rule.schedule;
   properties.State = rule.state;
-  if (rule.bus !== DEFAULT_BUS) properties.EventBusName = rule.bus;
+  const busName = options.bus?.eventBusName ?? (rule.bus !== DEFAULT_BUS && !options.bus ? rule.bus : undefined);
+  if (busName !== undefined) properties.EventBusName = busName;
   properties.Targets = rule.targets.map((target) => compileTarget(rule, target, options));
   return { Type: 'AWS::Events::Rule', Properties: properties };
 }
 
-function compileTarget(
-  rule: RuleDefinition,
-  target: TargetDefinition,
-  options: { functionLogicalId: (functionKey: string) => string; deadLetterQueue?: string },
-): Record<string, unknown> {
-  return {
-    Id: target.id,
-    Arn: { 'Fn::GetAtt': [options.functionLogicalId(target.function), 'Arn'] },
-    InputTransformer: { InputTemplate: inputTemplate(rule.name, target.id) },
-    ...(options.deadLetterQueue !== undefined ? { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [options.deadLetterQueue, 'Arn'] } } } : {}),
-  };
+function compileTarget(rule: RuleDefinition, target: TargetDefinition, options: CompileRuleOptions): Record<string, unknown> {
+  const deadLetterConfig = { DeadLetterConfig: { Arn: getAtt(target.deadLetterQueue ?? options.projectQueue ?? DEAD_LETTER_QUEUE_LOGICAL_ID, 'Arn') } };
+  switch (target.kind) {
+    case 'function':
+      return {
+        Id: target.id,
+        Arn: getAtt(options.functionLogicalId(target.function), 'Arn'),
+        InputTransformer: { InputTemplate: inputTemplate(rule.name, target.id) },
+        ...retryPolicy(target),
+        ...deadLetterConfig,
+      };
+    case 'sns':
+      return {
+        Id: target.id,
+        Arn: ref(topicLogicalId(target.sns)),
+        ...(target.inputTransformer
+          ? {
+              InputTransformer: {
+                ...(target.inputTransformer.inputPathsMap ? { InputPathsMap: { ...target.inputTransformer.inputPathsMap } } : {}),
+                InputTemplate: target.inputTransformer.inputTemplate,
+              },
+            }
+          : {}),
+        ...retryPolicy(target),
+        ...deadLetterConfig,
+      };
+    case 'eventBus': {
+      const arn = target.eventBus.startsWith('arn:') ? target.eventBus : busOf(options.buses ?? {}, target.eventBus, `Rule ${rule.name}`).arn;
+      // No InputTransformer (refused on cross-account bus targets) and no RetryPolicy (none for bus targets).
+      return { Id: target.id, Arn: arn, RoleArn: getAtt(forwardRoleLogicalId(target.eventBus), 'Arn'), ...deadLetterConfig };
+    }
+  }
+}
+
+function retryPolicy(target: { retryPolicy: FunctionTargetDefinition['retryPolicy'] }): { RetryPolicy: Record<string, number> } {
+  return { RetryPolicy: { MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts, MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeInSeconds } };
 }
 
 /**
@@ -245,32 +368,44 @@ export function inputTemplate(ruleName: string, targetId: string): string {
  * it with ArnLike), `SourceAccount` this account.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
  */
-export function compilePermission(functionLogicalId: string, options: { service: string; stage: string; bus: string }): CfnResource {
+export function compilePermission(functionLogicalId: string, options: { service: string; stage: string; bus: ResolvedBus | string }): CfnResource {
   return {
     Type: 'AWS::Lambda::Permission',
     Properties: {
-      FunctionName: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+      FunctionName: getAtt(functionLogicalId, 'Arn'),
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
       SourceArn: ruleArnPattern(options),
-      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceAccount: ref('AWS::AccountId'),
     },
   };
 }
 
-/** `Fn::Sub` of the ARN of every rule of this deployment on one bus (rules of a custom bus have the bus in their ARN). */
-export function ruleArnPattern(options: { service: string; stage: string; bus: string }): { 'Fn::Sub': string } {
-  const busPart = options.bus === DEFAULT_BUS ? '' : `${options.bus}/`;
-  return { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${busPart}${ruleNamePrefix(options.service, options.stage)}*` };
+/**
+ * `Fn::Sub` of the ARN of every rule of this deployment on one bus (rules of a custom bus have the bus in their ARN).
+ * @param options.bus - a resolved bus, or the name of a bus of this account and Region (`default` for the default bus)
+ * @example ruleArnPattern({ service: 'patchbay', stage: 'dev', bus: 'orders' })
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay-dev-*' }
+ */
+export function ruleArnPattern(options: { service: string; stage: string; bus: ResolvedBus | string }): { 'Fn::Sub': string } {
+  const bus =
+    typeof options.bus === 'string'
+      ? { ruleArnPrefix: `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${options.bus === DEFAULT_BUS ? '' : `${options.bus}/`}` }
+      : options.bus;
+  return busRuleArnPattern(bus, options.service, options.stage);
 }
 
 /**
- * One `AWS::SNS::Topic` (TopicName `<service>-<stage>-<key>`, DisplayName, `KmsMasterKeyId: alias/aws/sns`) and
- * one `AWS::SNS::Subscription` per distinct subscription.
+ * One `AWS::SNS::Topic` (TopicName `<service>-<stage>-<key>`, DisplayName, `KmsMasterKeyId`: `alias/aws/sns`, or the
+ * patchbay key for topics EventBridge publishes to) and one `AWS::SNS::Subscription` per distinct subscription.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html
  */
-export function compileTopic(topicKey: string, topic: TopicConfig, options: { service: string; stage: string }): { resources: Record<string, CfnResource> } {
+export function compileTopic(
+  topicKey: string,
+  topic: TopicConfig,
+  options: { service: string; stage: string; encryptWithPatchbayKey?: boolean },
+): { resources: Record<string, CfnResource> } {
   const topicId = topicLogicalId(topicKey);
   const resources: Record<string, CfnResource> = {
     [topicId]: {
@@ -278,53 +413,38 @@ export function compileTopic(topicKey: string, topic: TopicConfig, options: { se
       Properties: {
         TopicName: topicPhysicalName(options.service, options.stage, topicKey),
         ...(topic.displayName !== undefined ? { DisplayName: topic.displayName } : {}),
-        KmsMasterKeyId: TOPIC_KMS_KEY,
+        KmsMasterKeyId: options.encryptWithPatchbayKey ? getAtt(TOPIC_KEY_LOGICAL_ID, 'Arn') : TOPIC_KMS_KEY,
       },
     },
   };
   for (const subscription of topic.subscriptions) {
     resources[subscriptionLogicalId(topicKey, subscription.protocol, subscription.endpoint)] = {
       Type: 'AWS::SNS::Subscription',
-      Properties: { TopicArn: { Ref: topicId }, Protocol: subscription.protocol, Endpoint: subscription.endpoint },
+      Properties: { TopicArn: ref(topicId), Protocol: subscription.protocol, Endpoint: subscription.endpoint },
     };
   }
   return { resources };
 }
 
 /**
- * The `AWS::SQS::QueuePolicy` that lets EventBridge send events it could not deliver to the dead-letter queue,
- * only for this deployment's rules.
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
- */
-export function compileDeadLetterQueuePolicy(queueLogicalId: string, options: { service: string; stage: string; buses: string[] }): CfnResource {
-  return {
-    Type: 'AWS::SQS::QueuePolicy',
-    Properties: {
-      Queues: [{ Ref: queueLogicalId }],
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'PatchbayRulesDeadLetter',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: { 'Fn::GetAtt': [queueLogicalId, 'Arn'] },
-            Condition: { ArnLike: { 'aws:SourceArn': options.buses.map((bus) => ruleArnPattern({ ...options, bus })) } },
-          },
-        ],
-      },
-    },
-  };
-}
-
-/**
- * The IAM statement allowing `sns:Publish` on exactly these topics (no KMS grant needed: see the module comment).
+ * The IAM statement allowing `sns:Publish` on exactly these topics (no KMS grant needed for `alias/aws/sns` topics).
  * @example snsPublishStatement(['security']) // { Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'PatchbayTopicSecurity' }] }
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
  */
-export function snsPublishStatement(topicKeys: readonly string[]): IamStatement {
-  return { Effect: 'Allow', Action: ['sns:Publish'], Resource: [...new Set(topicKeys)].sort().map((key) => ({ Ref: topicLogicalId(key) })) };
+export function snsPublishStatement(topicKeys: readonly string[]): IamStatement & { Action: string[]; Resource: unknown[] } {
+  return { Effect: 'Allow', Action: ['sns:Publish'], Resource: [...new Set(topicKeys)].sort().map((key) => ref(topicLogicalId(key))) };
+}
+
+/**
+ * What a role needs to publish to these topics: `sns:Publish` on them, and the patchbay key's
+ * `kms:GenerateDataKey*` / `kms:Decrypt` when one of them is encrypted with it.
+ * @example publishStatements(['security'], []) // [{ Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'PatchbayTopicSecurity' }] }]
+ */
+export function publishStatements(topicKeys: readonly string[], keyEncryptedTopics: readonly string[]): IamStatement[] {
+  if (topicKeys.length === 0) return [];
+  const statements: IamStatement[] = [snsPublishStatement(topicKeys)];
+  if (topicKeys.some((key) => keyEncryptedTopics.includes(key))) statements.push(topicKeyStatement());
+  return statements;
 }
 
 function byKey<T>([a]: [string, T], [b]: [string, T]): number {

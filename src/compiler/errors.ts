@@ -1,4 +1,5 @@
 /** Errors of the compiler: inputs it cannot turn into a valid template. */
+import { sortIssues, type CatalogIssue } from '../catalog';
 
 /** Stable codes of {@link CompilerError}. */
 export const CompilerErrorCode = {
@@ -10,21 +11,72 @@ export const CompilerErrorCode = {
   UNKNOWN_FUNCTION: 'PATCHBAY_UNKNOWN_FUNCTION',
   /** A target names a topic that the catalog config does not define. */
   UNKNOWN_TOPIC: 'PATCHBAY_UNKNOWN_TOPIC',
+  /** A rule or target names a bus that the catalog config does not define. */
+  UNKNOWN_BUS: 'PATCHBAY_UNKNOWN_BUS',
   /** The generated input template is not valid JSON once its placeholders are filled, or is too long. */
   INVALID_INPUT_TEMPLATE: 'PATCHBAY_INVALID_INPUT_TEMPLATE',
+  /**
+   * The template would break an AWS limit that depends on the service and stage names or on the whole template:
+   * name lengths, archive names, bus policy size, resources per stack, template size. `issues` lists each one.
+   */
+  LIMITS_EXCEEDED: 'PATCHBAY_LIMITS_EXCEEDED',
 } as const;
 /** One of the {@link CompilerErrorCode} values. */
 export type CompilerErrorCode = (typeof CompilerErrorCode)[keyof typeof CompilerErrorCode];
 
 /**
+ * Codes of the issues of a `PATCHBAY_LIMITS_EXCEEDED` error (in `issues`, shaped like catalog issues:
+ * `{ code, filePath, pointer, line, column, found, allowed, message }`).
+ *
+ * | code | raised when |
+ * | --- | --- |
+ * | `NAME_TOO_LONG` | a physical name (bus, topic, queue, registry, trail, rule prefix) is over its AWS limit |
+ * | `ARCHIVE_NAME_COLLISION` | two buses' archive names are the same once cut to 48 characters |
+ * | `BUS_POLICY_TOO_LARGE` | a bus's resource policy would exceed 10,240 characters |
+ * | `TOO_MANY_RESOURCES` | the stack would have more than 500 resources (with the plan: which rules go to which extra stack) |
+ * | `TEMPLATE_TOO_LARGE` | the template would exceed 1,000,000 bytes (with the same kind of plan) |
+ */
+export const LimitIssueCode = {
+  NAME_TOO_LONG: 'NAME_TOO_LONG',
+  ARCHIVE_NAME_COLLISION: 'ARCHIVE_NAME_COLLISION',
+  BUS_POLICY_TOO_LARGE: 'BUS_POLICY_TOO_LARGE',
+  TOO_MANY_RESOURCES: 'TOO_MANY_RESOURCES',
+  TEMPLATE_TOO_LARGE: 'TEMPLATE_TOO_LARGE',
+} as const;
+/** One of the {@link LimitIssueCode} values. */
+export type LimitIssueCode = (typeof LimitIssueCode)[keyof typeof LimitIssueCode];
+
+/** A limit problem, pointing into serverless.yml like a catalog issue. */
+export type LimitIssue = CatalogIssue<LimitIssueCode>;
+
+/**
  * The catalog cannot be compiled. The catalog validates what users write, so this means a config the
- * catalog cannot see (service and stage names, the function map) or a bug.
+ * catalog cannot see (service and stage names, the function map, the whole template) or a bug.
+ *
+ * @example
+ * try { compileCatalog(catalog, { service, stage }); }
+ * catch (error) {
+ *   if (error instanceof CompilerError && error.code === 'PATCHBAY_LIMITS_EXCEEDED') for (const issue of error.issues) console.error(issue.message);
+ * }
  */
 export class CompilerError extends Error {
   readonly code: CompilerErrorCode;
-  constructor(code: CompilerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** Every limit problem, for `PATCHBAY_LIMITS_EXCEEDED`; empty otherwise. */
+  readonly issues: LimitIssue[];
+  constructor(code: CompilerErrorCode, message: string, options?: { cause?: unknown; issues?: LimitIssue[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CompilerError';
     this.code = code;
+    this.issues = options?.issues ?? [];
+  }
+
+  /**
+   * One error for several limit problems, listing each (sorted by file, line, pointer).
+   * @example CompilerError.fromIssues([issue]).message // 'AWS limits exceeded (1 problem):\n  - serverless.yml#/custom/patchbay/buses/central/policy: ...'
+   */
+  static fromIssues(unsorted: LimitIssue[]): CompilerError {
+    const issues = sortIssues(unsorted);
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    return new CompilerError(CompilerErrorCode.LIMITS_EXCEEDED, `AWS limits exceeded (${count}):\n${issues.map((issue) => `  - ${issue.message}`).join('\n')}`, { issues });
   }
 }

@@ -30,12 +30,17 @@ export function shortHash(text: string, length = 8): string {
  * @example pascalName('IAM_root')       // 'IAMRoot' + 8 hex digits
  */
 export function pascalName(name: string): string {
-  const pascal = name
+  const pascal = pascalWords(name);
+  return CANONICAL_NAME.test(name) ? pascal : `${pascal}${shortHash(name)}`;
+}
+
+/** PascalCase of the alphanumeric words of a name, no hash (for IDs that carry their own). */
+function pascalWords(name: string): string {
+  return name
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((word) => word[0].toUpperCase() + word.slice(1))
     .join('');
-  return CANONICAL_NAME.test(name) ? pascal : `${pascal}${shortHash(name)}`;
 }
 
 /** `AWS::Events::Rule` of a patchbay rule. @example ruleLogicalId('iam-root-login') // 'PatchbayRuleIamRootLogin' */
@@ -70,10 +75,98 @@ export function permissionLogicalId(functionKey: string, bus: string): string {
   return `${serverlessNormalizedName(functionKey)}PatchbayInvokePermission${bus === 'default' ? '' : pascalName(bus)}`;
 }
 
-/** `AWS::SQS::QueuePolicy` letting EventBridge send undeliverable events to the dead-letter queue. */
-export function deadLetterQueuePolicyLogicalId(): string {
-  return 'PatchbayDeadLetterQueuePolicy';
+/** The `AWS::SQS::Queue` patchbay creates as the project's dead-letter queue when serverless.yml names none. */
+export const DEAD_LETTER_QUEUE_LOGICAL_ID = 'PatchbayDeadLetterQueue';
+
+/**
+ * `AWS::SQS::QueuePolicy` letting EventBridge send undeliverable events to a dead-letter queue.
+ * @param queueLogicalId - absent (or the project's queue): `PatchbayDeadLetterQueuePolicy`; a per-target queue: suffixed with its name
+ * @example deadLetterQueuePolicyLogicalId() // 'PatchbayDeadLetterQueuePolicy'
+ * @example deadLetterQueuePolicyLogicalId('AuditDlq') // 'PatchbayDeadLetterQueuePolicyAuditDlq' + 8 hex digits
+ */
+export function deadLetterQueuePolicyLogicalId(queueLogicalId?: string): string {
+  return `PatchbayDeadLetterQueuePolicy${queueLogicalId === undefined ? '' : pascalName(queueLogicalId)}`;
 }
+
+/** Physical name of the dead-letter queue patchbay creates. @example deadLetterQueuePhysicalName('patchbay', 'dev') // 'patchbay-dev-dlq' */
+export function deadLetterQueuePhysicalName(service: string, stage: string): string {
+  return `${service}-${stage}-dlq`;
+}
+
+/** `AWS::Events::EventBus` of a bus key. @example busLogicalId('central') // 'PatchbayBusCentral' */
+export function busLogicalId(busKey: string): string {
+  return `PatchbayBus${pascalName(busKey)}`;
+}
+
+/**
+ * Physical name of a custom bus: its configured name, else `<service>-<stage>-<key>`.
+ * @example customBusPhysicalName('aggregation', 'prod', 'central') // 'aggregation-prod-central'
+ */
+export function customBusPhysicalName(service: string, stage: string, busKey: string, configured?: string): string {
+  return configured ?? `${service}-${stage}-${busKey}`;
+}
+
+/**
+ * `AWS::Events::EventBusPolicy` of one statement: named by the bus and the statement's own ID (never a position).
+ * @example busPolicyLogicalId('central', 'org-o-a1b2c3d4e5') // 'PatchbayBusCentralPolicyOrgOA1b2c3d4e5'
+ */
+export function busPolicyLogicalId(busKey: string, statementKey: string): string {
+  return `${busLogicalId(busKey)}Policy${pascalName(statementKey)}`;
+}
+
+/**
+ * EventBridge statement ID of a bus policy statement: `<service>-<stage>-<what it allows>`, so two stacks adding to
+ * one bus (the default bus, say) never collide; 1-64 characters of `[A-Za-z0-9_-]` (cut, with a hash, when longer).
+ * @example busPolicyStatementId('aggregation', 'prod', 'org-o-a1b2c3d4e5') // 'aggregation-prod-org-o-a1b2c3d4e5'
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
+ */
+export function busPolicyStatementId(service: string, stage: string, statementKey: string): string {
+  const full = `${service}-${stage}-${statementKey}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  return full.length <= STATEMENT_ID_MAX_LENGTH ? full : `${full.slice(0, STATEMENT_ID_MAX_LENGTH - 9)}-${shortHash(full)}`;
+}
+
+/** EventBridge's limit of a bus policy statement ID. */
+export const STATEMENT_ID_MAX_LENGTH = 64;
+
+/** `AWS::Events::Archive` of a bus key. @example archiveLogicalId('default') // 'PatchbayArchiveDefault' */
+export function archiveLogicalId(busKey: string): string {
+  return `PatchbayArchive${pascalName(busKey)}`;
+}
+
+/**
+ * `AWS::IAM::Role` EventBridge assumes to put events on one destination bus: named by the bus key, or by the
+ * bus name of an ARN plus a hash of the whole ARN.
+ * @example forwardRoleLogicalId('central') // 'PatchbayForwardRoleCentral'
+ */
+export function forwardRoleLogicalId(eventBus: string): string {
+  if (!eventBus.startsWith('arn:')) return `PatchbayForwardRole${pascalName(eventBus)}`;
+  const name = eventBus.slice(eventBus.indexOf(':event-bus/') + ':event-bus/'.length);
+  return `PatchbayForwardRole${pascalWords(name)}${shortHash(eventBus)}`;
+}
+
+/** `AWS::SNS::TopicPolicy` letting EventBridge publish to a topic. @example topicPolicyLogicalId('security') // 'PatchbayTopicSecurityPolicy' */
+export function topicPolicyLogicalId(topicKey: string): string {
+  return `${topicLogicalId(topicKey)}Policy`;
+}
+
+/** The customer managed `AWS::KMS::Key` of topics EventBridge publishes to (the AWS managed SNS key cannot admit EventBridge). */
+export const TOPIC_KEY_LOGICAL_ID = 'PatchbayTopicKey';
+
+/** `AWS::EventSchemas::Registry` of the service. */
+export const SCHEMA_REGISTRY_LOGICAL_ID = 'PatchbaySchemaRegistry';
+
+/** `AWS::EventSchemas::Schema` of a schema name. @example schemaLogicalId('orders-created') // 'PatchbaySchemaOrdersCreated' */
+export function schemaLogicalId(schemaName: string): string {
+  return `PatchbaySchema${pascalName(schemaName)}`;
+}
+
+/** `AWS::EventSchemas::Discoverer` of a bus key. @example discovererLogicalId('default') // 'PatchbaySchemaDiscovererDefault' */
+export function discovererLogicalId(busKey: string): string {
+  return `PatchbaySchemaDiscoverer${pascalName(busKey)}`;
+}
+
+/** The CloudTrail trail, its bucket and the bucket's policy. */
+export const TRAIL_LOGICAL_IDS = { trail: 'PatchbayTrail', bucket: 'PatchbayTrailBucket', bucketPolicy: 'PatchbayTrailBucketPolicy' } as const;
 
 /**
  * Serverless Framework v3's normalisation of a function key (`naming.getNormalizedFunctionName`): first letter

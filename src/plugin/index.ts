@@ -3,9 +3,11 @@
  *
  * Hooks:
  * - `before:package:initialize` (`sls package`, `sls deploy`): read `custom.patchbay`, load and validate every
- *   pattern file and compile the catalog, before anything is written (`package:cleanup` has just emptied
- *   `.serverless`; `package:initialize` writes the first template file): a problem fails the command with every
- *   issue listed and a Serverless error of the same code, and no template is saved.
+ *   pattern file (and registry schema file), compile the catalog and check the AWS limits that can be known now
+ *   (names, bus policies, an estimate of the stack's resources), before anything is written (`package:cleanup` has
+ *   just emptied `.serverless`; `package:initialize` writes the first template file): a problem fails the command
+ *   with every issue listed (file, pointer, line, column) and a Serverless error of the same code, and no template
+ *   is saved.
  * - `before:package:createDeploymentArtifacts`: bundle each Node.js function with esbuild, write its
  *   `patchbay-manifest.json`, zip the two as the function's artifact, and add the `PATCHBAY_TOPIC_ARN_<KEY>`
  *   environment variables.
@@ -13,18 +15,28 @@
  *   topic-ARN variables are `Ref`s, which makes `deploy function` leave the deployed environment as it is.
  * - `before:invoke:local:invoke` (`sls invoke local -f x -p event.json`): validate, bundle one function (no zip)
  *   and point `invoke local` at the bundle (`extraServicePath`), so the handler runs as deployed, manifest and all.
- * - `package:compileEvents`: merge the rules, Lambda permissions, topics, subscriptions and dead-letter-queue
- *   policy into the template, and let the service role publish to the topics the rules name.
+ * - `package:compileEvents`: merge the compiled resources and outputs into the template, and let the service role
+ *   publish to the topics the rules name.
+ * - `before:aws:package:finalize:saveServiceState`: with every plugin's resources and `resources.Resources` in the
+ *   template, check CloudFormation's 500 resources and 1,000,000 bytes exactly (failing with a plan of which rules go
+ *   to which extra stack), before the update template is written.
+ *
+ * Config schema: osls validates `custom.*` against what plugins declare before any hook runs, with its own messages
+ * and one problem class at a time. patchbay declares `custom.patchbay` as an object only and validates it itself
+ * (`readProjectConfig`: the full JSON Schema plus the checks a schema cannot express), so every problem of the
+ * config and of the pattern files comes back at once, each with a code, a pointer, a line and a column.
  *
  * IAM: Serverless v3 gives all functions one role (`IamRoleLambdaExecution`); per-function roles need another
  * plugin. patchbay adds one `sns:Publish` statement to that role whose resources are the union of the topics
- * named by the rules of the functions using it: never `*`, never a configured topic no rule names. A function with
- * its own `role` gets nothing added and a warning naming the topics to grant. No KMS statement is needed: topics
- * use the AWS-managed key `alias/aws/sns`, whose key policy already allows use through SNS within the account.
+ * named by the rules of the functions using it: never `*`, never a configured topic no rule names; plus
+ * `kms:GenerateDataKey*`/`kms:Decrypt` on the patchbay topic key when one of those topics uses it (topics EventBridge
+ * publishes to). A function with its own `role` gets nothing added and a warning naming what to grant. Topics that
+ * use the AWS-managed key `alias/aws/sns` need no KMS statement: its key policy already allows use through SNS.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CatalogError, buildManifest, loadCatalog, readProjectConfig, projectConfigSchema, type Catalog } from '../catalog';
-import { CompilerError, compileCatalog, snsPublishStatement, type CompiledCatalog } from '../compiler';
+import { CatalogError, buildManifest, loadCatalog, parseYamlSource, readProjectConfig, type Catalog, type YamlSource } from '../catalog';
+import { CompilerError, checkStackLimits, compileCatalog, publishStatements, type CompiledCatalog } from '../compiler';
 import { BundleError, bundleFunction } from './bundle';
 import type { Serverless, ServerlessFunction, ServerlessLog, ServerlessOptions } from './serverless-types';
 
@@ -61,10 +73,9 @@ export default class PatchbayPlugin {
     this.serverless = serverless;
     this.options = options;
     this.log = utils?.log;
-    // osls rejects unknown configuration: declare custom.patchbay (a copy: osls normalises schemas in place).
-    serverless.configSchemaHandler.defineCustomProperties({
-      properties: { patchbay: structuredClone(projectConfigSchema) as unknown as object },
-    });
+    // Declared as an object only: patchbay validates it itself, every problem at once with codes and positions
+    // (see the module comment). The full schema is projectConfigSchema.
+    serverless.configSchemaHandler.defineCustomProperties({ properties: { patchbay: { ...PATCHBAY_CONFIG_DECLARATION } } });
     // Configuration is read in hooks only: variables are not resolved yet here.
     this.hooks = {
       // After package:cleanup, before package:initialize writes the first template file.
@@ -73,6 +84,8 @@ export default class PatchbayPlugin {
       'before:deploy:function:packageFunction': () => this.bundle('deploy-function'),
       'before:invoke:local:invoke': () => this.bundle('invoke-local'),
       'package:compileEvents': () => this.mergeIntoTemplate(),
+      // After mergeCustomProviderResources (resources.Resources), before the update template is saved.
+      'before:aws:package:finalize:saveServiceState': () => this.checkFinalTemplate(),
     };
   }
 
@@ -81,16 +94,79 @@ export default class PatchbayPlugin {
     const { service } = this.serverless;
     const provider = this.serverless.getProvider('aws');
     const prepared = await this.translateErrors(async () => {
-      const config = readProjectConfig({ service: service.service, functions: service.functions ?? {}, custom: service.custom ?? {} });
-      const catalog = await loadCatalog({ rootDir: this.serverless.serviceDir, config });
-      this.checkDeadLetterQueue(config.deadLetterQueue);
+      const { filePath, source } = await this.readConfigSource();
+      const config = readProjectConfig(
+        { service: service.service, functions: service.functions ?? {}, resources: service.resources ?? {}, custom: service.custom ?? {} },
+        { filePath, source },
+      );
+      const catalog = await loadCatalog({ rootDir: this.serverless.serviceDir, config, configSource: source, configFilePath: filePath });
       const functionLogicalIds = Object.fromEntries(service.getAllFunctions().map((key) => [key, provider.naming.getLambdaLogicalId(key)]));
-      const compiled = compileCatalog(catalog, { service: service.service, stage: provider.getStage(), functionLogicalIds });
+      const compiled = compileCatalog(catalog, { service: service.service, stage: provider.getStage(), functionLogicalIds, configFilePath: filePath });
+      this.checkStackEstimate(catalog, compiled, filePath);
       return { catalog, compiled };
     });
-    this.log?.info(`patchbay: ${prepared.catalog.rules.length} rules, ${Object.keys(prepared.catalog.config.topics).length} topics`);
+    const { rules, config } = prepared.catalog;
+    this.log?.info(`patchbay: ${rules.length} rules, ${Object.keys(config.topics).length} topics, ${Object.keys(config.buses).length} buses`);
+    for (const warning of prepared.compiled.warnings) this.log?.warning(warning);
     this.prepared = prepared;
     return prepared;
+  }
+
+  /** serverless.yml's text, parsed with positions (`undefined` when it is not YAML we can read: no positions then). */
+  private async readConfigSource(): Promise<{ filePath: string; source?: YamlSource }> {
+    const filePath = (this.serverless.configurationFilename ?? 'serverless.yml').split(path.sep).join('/');
+    if (!/\.ya?ml$/i.test(filePath)) return { filePath };
+    try {
+      const source = parseYamlSource(await fs.readFile(path.resolve(this.serverless.serviceDir, filePath), 'utf8'));
+      return { filePath, source: source.errors.length ? undefined : source };
+    } catch {
+      return { filePath };
+    }
+  }
+
+  /**
+   * Before anything is written: the stack limits with what Serverless will add estimated (its deployment bucket and
+   * policy; per function a log group, the function, a version, an event-invoke config when configured; the role;
+   * resources.Resources). The exact check follows before the update template is saved.
+   */
+  private checkStackEstimate(catalog: Catalog, compiled: CompiledCatalog, filePath: string): void {
+    const { service } = this.serverless;
+    // Not generated yet before package:initialize: Serverless's own resources are estimated below.
+    const template = service.provider.compiledCloudFormationTemplate ?? { Resources: {} };
+    const userResources = service.resources?.Resources ?? {};
+    let extra = Object.keys(userResources).length;
+    if (!template.Resources.ServerlessDeploymentBucket && service.provider.deploymentBucket === undefined) extra += 2;
+    let sharedRole = false;
+    for (const key of service.getAllFunctions()) {
+      const fn = service.getFunction(key);
+      extra += 2; // log group, function
+      if (service.provider.versionFunctions !== false && fn.versionFunction !== false) extra += 1;
+      if (fn.destinations !== undefined || fn.maximumRetryAttempts !== undefined || fn.maximumEventAge !== undefined) extra += 1;
+      if (fn.role === undefined) sharedRole = true;
+    }
+    if (sharedRole && service.provider.role === undefined && service.provider.iam?.role === undefined && !template.Resources.IamRoleLambdaExecution) extra += 1;
+    const resources = { ...template.Resources, ...compiled.resources };
+    const templateBytes = JSON.stringify({ ...template, Resources: resources, Outputs: { ...template.Outputs, ...compiled.outputs } }).length + JSON.stringify(userResources).length;
+    const { issues } = checkStackLimits(catalog, { resources, extraResources: extra, templateBytes }, { service: service.service }, { filePath, locate: catalog.locate });
+    if (issues.length) throw CompilerError.fromIssues(issues);
+  }
+
+  /** The exact stack limits, on the template every plugin has compiled. */
+  private checkFinalTemplate(): void {
+    const prepared = this.prepared;
+    if (!prepared) return;
+    const template = this.serverless.service.provider.compiledCloudFormationTemplate;
+    const { issues, warnings } = checkStackLimits(
+      prepared.catalog,
+      { resources: template.Resources, templateBytes: Buffer.byteLength(JSON.stringify(template)) },
+      { service: this.serverless.service.service },
+      { locate: prepared.catalog.locate },
+    );
+    for (const warning of warnings) this.log?.warning(warning);
+    if (issues.length) {
+      const error = CompilerError.fromIssues(issues);
+      throw new this.serverless.classes.Error(error.message, error.code);
+    }
   }
 
   /**
@@ -144,30 +220,21 @@ export default class PatchbayPlugin {
     const roleId = this.serverless.getProvider('aws').naming.getRoleLogicalId();
     const role = template.Resources[roleId] as { Properties?: { Policies?: { PolicyDocument: { Statement: unknown[] } }[] } } | undefined;
     const sharedTopics = new Set<string>();
+    const { keyEncryptedTopics } = prepared.compiled;
     for (const [functionKey, topics] of Object.entries(prepared.compiled.functionPublishTopics)) {
       if (topics.length === 0) continue;
       const functionObject: ServerlessFunction = this.serverless.service.getFunction(functionKey);
       const statements = role?.Properties?.Policies?.[0]?.PolicyDocument.Statement;
       if (functionObject.role !== undefined || !statements) {
+        const key = topics.some((topic) => keyEncryptedTopics.includes(topic)) ? ', and kms:GenerateDataKey*/kms:Decrypt on the key PatchbayTopicKey' : '';
         this.log?.warning(
-          `patchbay: function "${functionKey}" does not use the service role ${roleId}: grant it sns:Publish on ${topics.map((topic) => `${service(this.serverless)}-${this.serverless.getProvider('aws').getStage()}-${topic}`).join(', ')}`,
+          `patchbay: function "${functionKey}" does not use the service role ${roleId}: grant it sns:Publish on ${topics.map((topic) => `${service(this.serverless)}-${this.serverless.getProvider('aws').getStage()}-${topic}`).join(', ')}${key}`,
         );
         continue;
       }
       for (const topic of topics) sharedTopics.add(topic);
     }
-    if (sharedTopics.size > 0) role!.Properties!.Policies![0].PolicyDocument.Statement.push(snsPublishStatement([...sharedTopics]));
-  }
-
-  private checkDeadLetterQueue(logicalId: string | undefined): void {
-    if (logicalId === undefined) return;
-    const resource = this.serverless.service.resources?.Resources?.[logicalId];
-    if (resource?.Type !== 'AWS::SQS::Queue') {
-      throw new this.serverless.classes.Error(
-        `custom.patchbay.deadLetterQueue "${logicalId}" must be the logical ID of an AWS::SQS::Queue under resources.Resources (found ${resource ? resource.Type : 'nothing'})`,
-        'PATCHBAY_DEAD_LETTER_QUEUE_NOT_FOUND',
-      );
-    }
+    if (sharedTopics.size > 0) role!.Properties!.Policies![0].PolicyDocument.Statement.push(...publishStatements([...sharedTopics], keyEncryptedTopics));
   }
 
   /** Run `action`, turning patchbay errors into Serverless errors with the same code. */
@@ -182,6 +249,12 @@ export default class PatchbayPlugin {
     }
   }
 }
+
+/** What osls is told about `custom.patchbay` (patchbay validates the rest itself: `projectConfigSchema`). */
+export const PATCHBAY_CONFIG_DECLARATION = {
+  type: 'object',
+  description: 'patchbay: validated by the patchbay plugin (every problem at once, with file, pointer, line and column); schema: projectConfigSchema in src/catalog/project-config.ts',
+} as const;
 
 function service(serverless: Serverless): string {
   return serverless.service.service;

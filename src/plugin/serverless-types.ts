@@ -10,6 +10,10 @@ export interface ServerlessFunction {
   runtime?: string;
   role?: unknown;
   environment?: Record<string, unknown>;
+  versionFunction?: boolean;
+  destinations?: unknown;
+  maximumRetryAttempts?: number;
+  maximumEventAge?: number;
   package?: { artifact?: string; individually?: boolean; patterns?: string[]; disable?: boolean };
 }
 
@@ -22,16 +26,20 @@ export interface CompiledTemplate {
 /** `serverless` as passed to a plugin constructor. */
 export interface Serverless {
   serviceDir: string;
+  /** The config file's path relative to serviceDir (`serverless.yml`). */
+  configurationFilename?: string;
   service: {
     service: string;
     custom?: Record<string, unknown>;
     functions?: Record<string, ServerlessFunction>;
-    resources?: { Resources?: Record<string, { Type?: string } | undefined> };
+    resources?: { Resources?: Record<string, { Type?: string } | undefined>; Outputs?: Record<string, unknown> };
     provider: {
       name: string;
       runtime?: string;
       role?: unknown;
       iam?: { role?: unknown };
+      versionFunctions?: boolean;
+      deploymentBucket?: unknown;
       compiledCloudFormationTemplate: CompiledTemplate;
     };
     getAllFunctions(): string[];

@@ -2,20 +2,49 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CatalogError, loadCatalog, loadServerlessYaml, readProjectConfig, type CatalogIssue, type ProjectConfig } from '../../../src/catalog';
+import { existsSync } from 'node:fs';
+import {
+  CatalogError,
+  loadCatalog,
+  loadServerlessYaml,
+  parseYamlSource,
+  readProjectConfig,
+  type CatalogIssue,
+  type ProjectConfig,
+  type YamlSource,
+} from '../../../src/catalog';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/catalog');
 const invalidDir = path.join(fixtures, 'invalid');
 
+/** The config of the fixtures that have no serverless.yml of their own. */
 const config: ProjectConfig = readProjectConfig({
   service: 'patchbay',
   functions: { notify: { handler: 'handlers/notify.handler' }, audit: { handler: 'handlers/audit.handler' } },
-  custom: { patchbay: { topics: { security: { subscriptions: [] }, operations: { subscriptions: [] } } } },
+  resources: { Resources: { AuditQueue: { Type: 'AWS::SQS::Queue' } } },
+  custom: {
+    patchbay: {
+      topics: { security: { subscriptions: [] }, operations: { subscriptions: [] } },
+      buses: {
+        orders: { type: 'custom' },
+        central: { existing: 'arn:aws:events:us-east-1:111122223333:event-bus/central' },
+        auth0: { type: 'partner', eventSourceName: 'aws.partner/auth0.com/example-tenant/auth0.logs' },
+      },
+    },
+  },
 });
 
-async function issuesOf(rootDir: string, projectConfig = config): Promise<CatalogIssue[]> {
+/** A fixture's own serverless.yml (with positions), or the shared config. */
+function configOf(rootDir: string): { config: ProjectConfig; configSource?: YamlSource } {
+  const file = path.join(rootDir, 'serverless.yml');
+  if (!existsSync(file)) return { config };
+  const configSource = parseYamlSource(readFileSync(file, 'utf8'));
+  return { config: readProjectConfig(configSource.value, { source: configSource }), configSource };
+}
+
+async function issuesOf(rootDir: string, projectConfig?: ProjectConfig): Promise<CatalogIssue[]> {
   try {
-    await loadCatalog({ rootDir, config: projectConfig });
+    await loadCatalog({ rootDir, ...(projectConfig ? { config: projectConfig } : configOf(rootDir)) });
   } catch (error) {
     if (error instanceof CatalogError) return error.issues;
     throw error;
@@ -48,6 +77,27 @@ describe('Function: loadCatalog', () => {
           'unknown-subject-placeholder',
           'schedule-on-custom-bus',
           'several-problems',
+          'unknown-bus',
+          'target-without-kind',
+          'target-two-kinds',
+          'filter-on-sns-target',
+          'input-transformer-on-bus-target',
+          'retry-policy-on-bus-target',
+          'event-bus-target-loop',
+          'event-bus-target-unknown',
+          'sns-unknown-topic',
+          'input-transformer-unknown-placeholder',
+          'input-transformer-bad-path',
+          'input-transformer-too-many-paths',
+          'input-template-too-long',
+          'retry-policy-out-of-range',
+          'exclude-replays-on-schedule',
+          'exclude-replays-conflict',
+          'pattern-too-large',
+          'pattern-too-complex',
+          'unknown-dead-letter-queue',
+          'too-many-rules-on-bus',
+          'event-schema-files',
         ]),
       );
     });
@@ -122,6 +172,9 @@ describe('Function: loadCatalog', () => {
   });
 
   it('loads a valid project into typed rules sorted by name', async () => {
+    // Prepare
+    const retryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
+
     // Act
     const catalog = await loadCatalog({ rootDir: path.join(fixtures, 'valid'), config });
 
@@ -141,13 +194,15 @@ describe('Function: loadCatalog', () => {
       },
       targets: [
         {
+          kind: 'function',
           id: 'notify',
           function: 'notify',
           select: { ip: 'detail.sourceIPAddress' },
           notify: { topic: 'security', subject: 'Root sign-in from {ip} in {account}' },
+          retryPolicy,
         },
-        { id: 'audit', function: 'audit' },
-        { id: 'notify-2', function: 'notify', filter: "detail.responseElements.ConsoleLogin == 'Failure'", notify: { topic: 'operations' } },
+        { kind: 'function', id: 'audit', function: 'audit', retryPolicy },
+        { kind: 'function', id: 'notify-2', function: 'notify', filter: "detail.responseElements.ConsoleLogin == 'Failure'", notify: { topic: 'operations' }, retryPolicy },
       ],
       tests: { match: ['events/iam/root-login.json'], noMatch: ['events/iam/user-login.json'] },
     });
@@ -157,7 +212,7 @@ describe('Function: loadCatalog', () => {
       bus: 'default',
       state: 'DISABLED',
       schedule: 'rate(5 minutes)',
-      targets: [{ id: 'audit', function: 'audit', notify: { topic: 'operations', subject: 'heartbeat {time}' } }],
+      targets: [{ kind: 'function', id: 'audit', function: 'audit', notify: { topic: 'operations', subject: 'heartbeat {time}' }, retryPolicy }],
       tests: { match: [], noMatch: [] },
     });
   });
@@ -198,7 +253,8 @@ describe('Function: loadCatalog', () => {
       const loose = await loadCatalog({ rootDir, config: { ...config, maxEventPatternLengthInChars: 4096 } });
 
       // Assess
-      expect(tight).toEqual([expect.objectContaining({ code: 'INVALID_EVENT_PATTERN', filePath: 'patterns/long.yml' })]);
+      expect(tight).toEqual([expect.objectContaining({ code: 'EVENT_PATTERN_TOO_LARGE', filePath: 'patterns/long.yml', pointer: '/pattern' })]);
+      expect(tight[0].message).toContain('characters as JSON; at most 200');
       expect(loose.rules).toHaveLength(1);
     } finally {
       await rm(rootDir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
-import { buildManifest, type Catalog } from '../../../src/catalog';
+import { buildManifest, readProjectConfig, type Catalog } from '../../../src/catalog';
+
+const retryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
 
 const catalog: Catalog = {
-  config: { service: 'patchbay', functions: ['notify', 'audit'], topics: {}, patternsDir: 'patterns', maxEventPatternLengthInChars: 2048 },
+  config: readProjectConfig({ service: 'patchbay', functions: { notify: {}, audit: {} } }),
   rules: [
     {
       name: 'iam-root-login',
@@ -11,9 +13,11 @@ const catalog: Catalog = {
       state: 'ENABLED',
       pattern: { source: ['aws.signin'] },
       targets: [
-        { id: 'notify', function: 'notify', select: { ip: 'detail.sourceIPAddress' }, notify: { topic: 'security', subject: 'Root from {ip}' } },
-        { id: 'audit', function: 'audit', notify: { topic: 'audit-log' } },
-        { id: 'notify-2', function: 'notify', filter: 'detail.x', notify: { topic: 'operations' } },
+        { kind: 'function', id: 'notify', function: 'notify', select: { ip: 'detail.sourceIPAddress' }, notify: { topic: 'security', subject: 'Root from {ip}' }, retryPolicy },
+        { kind: 'function', id: 'audit', function: 'audit', notify: { topic: 'audit-log' }, retryPolicy, deadLetterQueue: 'AuditQueue' },
+        { kind: 'function', id: 'notify-2', function: 'notify', filter: 'detail.x', notify: { topic: 'operations' }, retryPolicy },
+        { kind: 'sns', id: 'sns-security', sns: 'security', retryPolicy },
+        { kind: 'eventBus', id: 'bus-central', eventBus: 'central' },
       ],
       tests: { match: ['events/a.json'], noMatch: [] },
     },
@@ -23,14 +27,14 @@ const catalog: Catalog = {
       bus: 'default',
       state: 'DISABLED',
       schedule: 'rate(1 hour)',
-      targets: [{ id: 'audit', function: 'audit' }],
+      targets: [{ kind: 'function', id: 'audit', function: 'audit', retryPolicy }],
       tests: { match: [], noMatch: [] },
     },
   ],
 };
 
 describe('Function: buildManifest', () => {
-  it("keeps only the function's rules and targets, and the topics they notify", () => {
+  it("keeps only the function's rules and targets, and the topics they notify (never sns or eventBus targets, retry policies or queues)", () => {
     // Act
     const manifest = buildManifest(catalog, { service: 'patchbay', stage: 'prod', functionName: 'notify' });
 

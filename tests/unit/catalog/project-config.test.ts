@@ -1,7 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CatalogError, loadServerlessYaml, readProjectConfig, type CatalogIssue } from '../../../src/catalog';
+import { CatalogError, loadServerlessYaml, parseYamlSource, projectConfigSchema, readProjectConfig, type CatalogIssue } from '../../../src/catalog';
+
+const configFixtures = path.resolve(__dirname, '../../fixtures/catalog/config-invalid');
+const defaults = {
+  patternsDir: 'patterns',
+  maxEventPatternLengthInChars: 2048,
+  maxRulesPerEventBus: 300,
+  buses: { default: { kind: 'default' } },
+  retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+};
 
 function issuesOf(serverlessConfig: unknown): CatalogIssue[] {
   try {
@@ -31,10 +41,10 @@ describe('Function: readProjectConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      ...defaults,
       service: 'patchbay',
       functions: ['notify'],
-      patternsDir: 'patterns',
-      maxEventPatternLengthInChars: 2048,
+      queues: [],
       topics: {
         security: { displayName: 'Security alerts', subscriptions: [{ protocol: 'email', endpoint: 'sec@example.com' }] },
         queue: { subscriptions: [{ protocol: 'sqs', endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] },
@@ -47,7 +57,7 @@ describe('Function: readProjectConfig', () => {
     const config = readProjectConfig({ service: { name: 'svc' } });
 
     // Assess
-    expect(config).toEqual({ service: 'svc', functions: [], topics: {}, patternsDir: 'patterns', maxEventPatternLengthInChars: 2048 });
+    expect(config).toEqual({ ...defaults, service: 'svc', functions: [], queues: [], topics: {} });
   });
 
   it('reports every violation with a pointer into serverless.yml', () => {
@@ -73,8 +83,126 @@ describe('Function: readProjectConfig', () => {
       { code: 'CONFIG_INVALID', filePath: 'serverless.yml', pointer: '/service' },
     ]);
     expect(issues.find((issue) => issue.pointer === '/custom/patchbay/topic')?.message).toBe(
-      'serverless.yml#/custom/patchbay/topic: unknown key "topic"; allowed keys: patternsDir, topics, deadLetterQueue, maxEventPatternLengthInChars',
+      `serverless.yml#/custom/patchbay/topic: unknown key "topic"; allowed keys: ${Object.keys(projectConfigSchema.properties).join(', ')}`,
     );
+  });
+
+  it('reads buses of every kind, policies, archives, the retry policy, schemas, the trail and the queues of resources', () => {
+    // Act
+    const config = readProjectConfig({
+      service: 'hub',
+      functions: {},
+      resources: { Resources: { AuditQueue: { Type: 'AWS::SQS::Queue' }, Bucket: { Type: 'AWS::S3::Bucket' } } },
+      custom: {
+        patchbay: {
+          maxRulesPerEventBus: 500,
+          retryPolicy: { maximumEventAgeInSeconds: 3600 },
+          buses: {
+            default: { archive: { retentionDays: 0 } },
+            central: {
+              type: 'custom',
+              description: 'Organization events',
+              policy: { allow: { organization: 'o-a1b2c3d4e5', accounts: ['111122223333'], organizationalUnits: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111'] } },
+              archive: { retentionDays: 30, pattern: { source: ['aws.guardduty'] } },
+            },
+            auth0: { type: 'partner', eventSourceName: 'aws.partner/auth0.com/example-tenant/auth0.logs' },
+            shared: { existing: 'arn:aws:events:eu-west-1:444455556666:event-bus/shared' },
+          },
+          schemas: { discoverers: ['central'] },
+          trail: { managementEvents: { readWriteType: 'WriteOnly' }, dataEvents: { lambdaFunctions: ['all'] }, insightSelectors: ['ApiCallRateInsight'] },
+        },
+      },
+    });
+
+    // Assess
+    expect(config).toEqual(
+      expect.objectContaining({
+        queues: ['AuditQueue'],
+        maxRulesPerEventBus: 500,
+        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 3600 },
+        buses: {
+          default: { kind: 'default', archive: { retentionDays: 0 } },
+          central: {
+            kind: 'custom',
+            description: 'Organization events',
+            policy: { allow: { organization: 'o-a1b2c3d4e5', accounts: ['111122223333'], organizationalUnits: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111'] } },
+            archive: { retentionDays: 30, pattern: { source: ['aws.guardduty'] } },
+          },
+          auth0: { kind: 'partner', eventSourceName: 'aws.partner/auth0.com/example-tenant/auth0.logs' },
+          shared: { kind: 'existing', existing: 'arn:aws:events:eu-west-1:444455556666:event-bus/shared' },
+        },
+        schemas: { discoverers: ['central'], crossAccount: true },
+        trail: {
+          expirationInDays: 365,
+          readWriteType: 'WriteOnly',
+          dataEvents: { s3Objects: [], lambdaFunctions: ['all'] },
+          insightSelectors: ['ApiCallRateInsight'],
+        },
+      }),
+    );
+  });
+
+  it('does not check dead-letter queues when resources cannot be read (an unresolved variable)', () => {
+    // Act
+    const config = readProjectConfig({ service: 'svc', resources: '${file(resources.yml)}', custom: { patchbay: { deadLetterQueue: 'Anything' } } });
+
+    // Assess
+    expect(config.queues).toBeUndefined();
+    expect(config.deadLetterQueue).toBe('Anything');
+  });
+
+  describe('bad configs (tests/fixtures/catalog/config-invalid/<case>: serverless.yml and expected.json)', () => {
+    const cases = readdirSync(configFixtures).sort();
+
+    it('has a case for every config problem the docs promise', () => {
+      // Assess
+      expect(cases).toEqual(
+        expect.arrayContaining([
+          'bus-neither-type-nor-existing',
+          'bus-type-and-existing',
+          'partner-bad-event-source',
+          'partner-name-mismatch',
+          'policy-open-account',
+          'policy-open-organization',
+          'policy-on-partner-bus',
+          'archive-invalid-pattern',
+          'retry-policy-out-of-range',
+          'discoverer-unknown-bus',
+          'trail-insights-read-only',
+          'trail-too-many-data-resources',
+          'unknown-dead-letter-queue',
+        ]),
+      );
+    });
+
+    it.each(cases)('%s', (name) => {
+      // Prepare
+      const source = parseYamlSource(readFileSync(path.join(configFixtures, name, 'serverless.yml'), 'utf8'));
+      const expected = JSON.parse(readFileSync(path.join(configFixtures, name, 'expected.json'), 'utf8')) as { issues: Partial<CatalogIssue>[] };
+
+      // Act
+      const issues = (() => {
+        try {
+          readProjectConfig(source.value, { source });
+        } catch (error) {
+          if (error instanceof CatalogError) return error.issues;
+          throw error;
+        }
+        return [];
+      })();
+
+      // Assess
+      expect(
+        issues.map(({ code, filePath, pointer, line, column, message }, index) => ({
+          code,
+          filePath,
+          pointer,
+          line,
+          column,
+          ...(expected.issues[index]?.message !== undefined ? { message } : {}),
+        })),
+      ).toEqual(expected.issues);
+    });
   });
 });
 

@@ -85,10 +85,11 @@ describe('Class: PatchbayPlugin', () => {
     // Act
     const { plugin, schemas } = create({}, { patchbay: { topics: 'not even an object' } });
 
-    // Assess
-    expect(schemas).toEqual([{ properties: { patchbay: expect.objectContaining({ type: 'object', additionalProperties: false }) } }]);
+    // Assess: an object only, so osls lets patchbay report every problem itself, with codes and positions
+    expect(schemas).toEqual([{ properties: { patchbay: { type: 'object', description: expect.stringContaining('validated by the patchbay plugin') } } }]);
     expect(Object.keys(plugin.hooks).sort()).toEqual(
       [
+        'before:aws:package:finalize:saveServiceState',
         'before:deploy:function:packageFunction',
         'before:invoke:local:invoke',
         'before:package:createDeploymentArtifacts',
@@ -113,7 +114,7 @@ describe('Class: PatchbayPlugin', () => {
     expect((error as Error).message).toContain('patterns/bad.yml#/targets/0/function');
   });
 
-  it('turns config problems into a Serverless error pointing into serverless.yml', async () => {
+  it('turns config problems into a Serverless error pointing into serverless.yml, with the line and column of the file', async () => {
     // Prepare
     const { plugin } = create(undefined, { patchbay: { topics: { security: { subscriptions: [{ protocol: 'pigeon', endpoint: 'x' }] } } } });
 
@@ -122,18 +123,33 @@ describe('Class: PatchbayPlugin', () => {
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
-    expect((error as Error).message).toContain('serverless.yml#/custom/patchbay/topics/security/subscriptions/0/protocol');
+    expect((error as Error).message).toMatch(/serverless\.yml#\/custom\/patchbay\/topics\/security\/subscriptions\/0\/protocol: "pigeon"; .* \(line 23, column 23\)/);
   });
 
-  it('requires the dead-letter queue to be an SQS queue of the service', async () => {
+  it('requires the dead-letter queue to be an SQS queue of the service, reported with every other problem', async () => {
     // Prepare
+    await writeFile(path.join(serviceDir, 'patterns/bad.yml'), 'pattern: { source: [x] }\ntargets: [{ function: nope }]\n');
     const { plugin } = create(undefined, { patchbay: { topics, deadLetterQueue: 'Missing' } });
 
     // Act
     const error = await Promise.resolve(plugin.hooks['before:package:initialize']()).catch((thrown: unknown) => thrown);
 
     // Assess
-    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_DEAD_LETTER_QUEUE_NOT_FOUND' }));
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
+    expect((error as Error).message).toContain('serverless.yml#/custom/patchbay/deadLetterQueue: queue "Missing"; the logical ID of an AWS::SQS::Queue under resources.Resources: NotifyDeadLetterQueue');
+  });
+
+  it('fails with the limit and a positioned issue when a name would be too long for AWS', async () => {
+    // Prepare
+    const { plugin, serverless } = create(undefined, { patchbay: { topics, trail: { trailName: undefined } } });
+    serverless.service.service = 'x'.repeat(130);
+
+    // Act
+    const error = await Promise.resolve(plugin.hooks['before:package:initialize']()).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_LIMITS_EXCEEDED' }));
+    expect((error as Error).message).toContain(`serverless.yml#/custom/patchbay/trail: trail name "${'x'.repeat(130)}-test" is 135 characters; at most 128`);
   });
 
   it('bundles, zips, sets the artifact and the topic env vars, then merges resources and the publish statement', async () => {
@@ -160,6 +176,57 @@ describe('Class: PatchbayPlugin', () => {
     );
     const statements = (Resources.IamRoleLambdaExecution.Properties as { Policies: { PolicyDocument: { Statement: unknown[] } }[] }).Policies[0].PolicyDocument.Statement;
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ Ref: 'PatchbayTopicOperations' }, { Ref: 'PatchbayTopicSecurity' }] });
+  });
+
+  it('lets the role use the topic key when a topic it publishes to is also an sns target', async () => {
+    // Prepare
+    await writeFile(path.join(serviceDir, 'patterns/direct.yml'), 'pattern: { source: [aws.kms] }\ntargets: [{ sns: security }]\n');
+    const { plugin, serverless } = create();
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+    await plugin.hooks['package:compileEvents']();
+
+    // Assess
+    const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+    const statements = (Resources.IamRoleLambdaExecution.Properties as { Policies: { PolicyDocument: { Statement: unknown[] } }[] }).Policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['PatchbayTopicKey', 'Arn'] }] });
+    expect(Resources.PatchbayTopicSecurityPolicy.Type).toBe('AWS::SNS::TopicPolicy');
+  });
+
+  it('checks the final template against the 500-resource limit before it is saved, with the split plan', async () => {
+    // Prepare
+    const { plugin, serverless } = create();
+    await plugin.hooks['before:package:initialize']();
+    await plugin.hooks['package:compileEvents']();
+    const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+    for (let index = 0; index < 493; index++) Resources[`Other${index}`] = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+    // Act
+    const error = (() => {
+      try {
+        plugin.hooks['before:aws:package:finalize:saveServiceState']();
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_LIMITS_EXCEEDED' }));
+    expect((error as Error).message).toContain('501 resources in one stack: 2 rules and 499 other resources');
+    expect((error as Error).message).toContain('stack 2: a copy of this service named fixture-2 whose patternsDir holds only');
+  });
+
+  it('logs the limits that are nearly reached', async () => {
+    // Prepare
+    const { plugin, log } = create(undefined, { patchbay: { topics, deadLetterQueue: 'NotifyDeadLetterQueue', maxRulesPerEventBus: 2 } });
+
+    // Act
+    await plugin.hooks['before:package:initialize']();
+
+    // Assess
+    expect(log.warnings).toEqual([expect.stringContaining('2 of 2 rules on bus "default"')]);
   });
 
   it('warns instead of touching a function that has its own role', async () => {
