@@ -3,44 +3,18 @@
  * The fixture is copied to a temp dir with node_modules symlinked; its plugin.js loads this repo's plugin
  * through PATCHBAY_PLUGIN. No AWS credentials: osls packages without any.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { specProblems } from '../unit/compiler/cfn-spec';
+import { securityProblems } from '../unit/compiler/security-assertions';
+import { copyService, readTemplate, repoRoot, runSls, type Run, type Template } from './package-helpers';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const fixture = path.join(repoRoot, 'tests/fixtures/service');
-const slsBin = path.join(repoRoot, 'node_modules/osls/bin/serverless.js');
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function runSls(cwd: string, args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATCHBAY_PLUGIN: path.join(repoRoot, 'plugin.js'), SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  delete env.AWS_ACCESS_KEY_ID;
-  delete env.AWS_SECRET_ACCESS_KEY;
-  delete env.AWS_SESSION_TOKEN;
-  delete env.AWS_PROFILE;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [slsBin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-async function copyFixture(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'patchbay-service-'));
-  await cp(fixture, dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}.serverless`) });
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
+function copyFixture(): Promise<string> {
+  return copyService(fixture);
 }
 
 function readZip(zipPath: string): Promise<Map<string, string>> {
@@ -66,8 +40,6 @@ function readZip(zipPath: string): Promise<Map<string, string>> {
   });
 }
 
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, unknown> };
-
 describe('Integration: sls package with the patchbay plugin', () => {
   let serviceDir: string;
   let run: Run;
@@ -76,9 +48,7 @@ describe('Integration: sls package with the patchbay plugin', () => {
   beforeAll(async () => {
     serviceDir = await copyFixture();
     run = await runSls(serviceDir, ['package']);
-    if (run.code === 0) {
-      template = JSON.parse(await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8')) as Template;
-    }
+    if (run.code === 0) template = await readTemplate(serviceDir);
   });
 
   afterAll(async () => {
@@ -109,6 +79,7 @@ describe('Integration: sls package with the patchbay plugin', () => {
         InputTransformer: {
           InputTemplate: '{"patchbay":{"rule":"iam-root-login","target":"notify","ruleArnName":<aws.events.rule-name>},"event":<aws.events.event.json>}',
         },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] } },
       },
     ]);
@@ -118,6 +89,11 @@ describe('Integration: sls package with the patchbay plugin', () => {
   it("conforms to the CloudFormation resource specification, patchbay's resources and Serverless's alike", () => {
     // Assess
     expect(specProblems(template.Resources)).toEqual([]);
+  });
+
+  it('passes the security assertions (no Action "*", no open Principal, encrypted topics and queues, private buckets)', () => {
+    // Assess
+    expect(securityProblems(template.Resources)).toEqual([]);
   });
 
   it('adds one invoke permission for the function', () => {
