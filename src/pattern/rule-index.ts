@@ -99,6 +99,9 @@ interface BranchInfo {
   key: number;
 }
 
+/** Rule slots below this sort natively by insertion order (see `sortBySeq`). */
+const SLOT_RANGE = 2 ** 21;
+
 /** First re-choice of keys; then each time the number of rules doubles. */
 const FIRST_REKEY_AT = 64;
 
@@ -242,6 +245,7 @@ export class RuleIndex<Id> {
   private readonly buckets: number[][] = [];
   private readonly triggered: number[] = [];
   private matched = new Int32Array(64);
+  private sortKeys = new Float64Array(0);
   /** The event being matched and its flattenEvent form (built only for array-consistency checks). */
   private event: unknown;
   private flat: Map<string, FlatLeaf[]> | undefined;
@@ -396,12 +400,8 @@ export class RuleIndex<Id> {
 
     // 3. Insertion order: rule slots are in that order unless slots were reused.
     if (count > 1) {
-      const slots = matched.subarray(0, count);
-      if (this.slotsInOrder) slots.sort();
-      else {
-        const seq = this.ruleSeq;
-        slots.sort((a, b) => seq[a] - seq[b]);
-      }
+      if (this.slotsInOrder) matched.subarray(0, count).sort();
+      else this.sortBySeq(count);
     }
     const ids = new Array<Id>(count);
     for (let i = 0; i < count; i++) ids[i] = this.ruleIds[matched[i]];
@@ -419,6 +419,21 @@ export class RuleIndex<Id> {
   }
 
   // ---- matching ------------------------------------------------------------------------------------------
+
+  /** Sort the first `count` matched rule slots by insertion order, natively: keys `seq * 2^21 + slot` are exact doubles. */
+  private sortBySeq(count: number): void {
+    const matched = this.matched;
+    const seq = this.ruleSeq;
+    if (this.nextSeq >= 2 ** 32 || this.ruleSeq.length >= SLOT_RANGE) {
+      matched.subarray(0, count).sort((a, b) => seq[a] - seq[b]);
+      return;
+    }
+    if (this.sortKeys.length < count) this.sortKeys = new Float64Array(this.matched.length);
+    const keys = this.sortKeys;
+    for (let i = 0; i < count; i++) keys[i] = seq[matched[i]] * SLOT_RANGE + matched[i];
+    keys.subarray(0, count).sort();
+    for (let i = 0; i < count; i++) matched[i] = keys[i] % SLOT_RANGE;
+  }
 
   /** Does predicate `p` hold for the current event? Decides lazy, exclusion and candidate predicates once. */
   private holds(p: number): boolean {
