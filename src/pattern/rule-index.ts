@@ -42,26 +42,13 @@ import type { EventPattern } from './api';
 import type { Branch, FieldCondition } from './compile';
 import { flattenEvent, pathPrefixes, type FlatLeaf } from './flatten';
 import { matchBranches } from './match';
-import { matchValue, type Leaf, type Matcher } from './matchers';
+import type { Leaf, Matcher } from './matchers';
 import { EventLeaves } from './routing/event-leaves';
-import { PathIndex, PredicateKind, isNumericEquality, predicateKind } from './routing/path-index';
+import { PathIndex, PredicateKind } from './routing/path-index';
+import { compileCheck, conditionSignature, matcherShare, testLeaf, type Check } from './routing/predicate';
 
 /** Per-event state of a predicate (valid while its stamp is the current epoch). */
 const State = { FALSE: 0, TRUE: 1, CANDIDATE: 2 } as const;
-
-/** How an evaluated predicate tests a leaf value. */
-const Test = { ONE: 0, SET: 1, ANY: 2, GENERIC: 3 } as const;
-type Test = (typeof Test)[keyof typeof Test];
-
-/** A predicate compiled for evaluation against leaves. */
-interface Check {
-  readonly test: Test;
-  readonly one: Leaf | undefined;
-  readonly set: ReadonlySet<Leaf> | undefined;
-  readonly matchers: readonly Matcher[];
-  /** True when the condition holds for an absent field (it has `exists: false`). */
-  readonly absenceOk: boolean;
-}
 
 interface Predicate {
   readonly id: number;
@@ -104,90 +91,6 @@ const SLOT_RANGE = 2 ** 21;
 
 /** First re-choice of keys; then each time the number of rules doubles. */
 const FIRST_REKEY_AT = 64;
-
-/** The value a matcher accepts when it accepts exactly one JSON value (compared with `===`). */
-function singleValueOf(m: Matcher): { value: Leaf } | undefined {
-  switch (m.kind) {
-    case 'exact-string':
-    case 'exact-number':
-    case 'exact-literal':
-      return { value: m.value };
-    case 'numeric':
-      return isNumericEquality(m) ? { value: m.lower } : undefined;
-    case 'wildcard':
-      return m.wildcard.segments.length === 1 ? { value: m.wildcard.segments[0] } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function compileCheck(matchers: readonly Matcher[]): Check {
-  const absenceOk = matchers.some((m) => m.kind === 'exists' && !m.value);
-  const base = { matchers, absenceOk, one: undefined, set: undefined };
-  if (matchers.some((m) => m.kind === 'exists' && m.value)) return { ...base, test: Test.ANY };
-  const values = matchers.map(singleValueOf);
-  if (values.length > 0 && values.every((v) => v !== undefined)) {
-    const distinct = new Set(values.map((v) => v!.value));
-    if (distinct.size === 1) return { ...base, test: Test.ONE, one: values[0]!.value };
-    return { ...base, test: Test.SET, set: distinct };
-  }
-  return { ...base, test: Test.GENERIC };
-}
-
-function testLeaf(check: Check, value: Leaf): boolean {
-  switch (check.test) {
-    case Test.ONE:
-      return value === check.one;
-    case Test.SET:
-      return check.set!.has(value);
-    case Test.ANY:
-      return true;
-    default: {
-      const matchers = check.matchers;
-      for (let i = 0; i < matchers.length; i++) {
-        const m = matchers[i];
-        if (m.kind === 'exists' ? m.value : matchValue(m, value)) return true;
-      }
-      return false;
-    }
-  }
-}
-
-/** A canonical text for a matcher: equal texts, equal behaviour. */
-function matcherSignature(m: Matcher): string {
-  switch (m.kind) {
-    case 'exact-string':
-    case 'equals-ignore-case':
-      return `${m.kind}:${JSON.stringify(m.value)}`;
-    case 'exact-number':
-    case 'exact-literal':
-      return `${m.kind}:${String(m.value)}`;
-    case 'exact-ip':
-    case 'cidr':
-      return `ip:${m.range.bottom}-${m.range.top}`;
-    case 'prefix':
-    case 'suffix':
-      return `${m.kind}:${m.ignoreCase ? 'i' : 'c'}:${JSON.stringify(m.value)}`;
-    case 'wildcard':
-      return `wildcard:${JSON.stringify(m.wildcard.segments)}`;
-    case 'numeric':
-      return `numeric:${m.lower ?? ''}${m.lowerOpen ? '(' : '['}${m.upper ?? ''}${m.upperOpen ? ')' : ']'}`;
-    case 'exists':
-      return `exists:${m.value}`;
-    case 'anything-but':
-      return `anything-but:${JSON.stringify([...m.strings].sort())}:${JSON.stringify([...m.numbers].sort((a, b) => a - b))}`;
-    case 'anything-but-prefix':
-    case 'anything-but-suffix':
-    case 'anything-but-ignore-case':
-      return `${m.kind}:${JSON.stringify(m.values)}`;
-    case 'anything-but-wildcard':
-      return `${m.kind}:${JSON.stringify(m.wildcards.map((w) => w.segments))}`;
-  }
-}
-
-function conditionSignature(c: FieldCondition): string {
-  return `${c.path}\u0000${[...new Set(c.matchers.map(matcherSignature))].sort().join('\u0001')}`;
-}
 
 /**
  * A set of event patterns, each under an id, matched against events all at once.
@@ -736,37 +639,4 @@ function grow(stamps: Int32Array<ArrayBuffer>, slot: number): Int32Array<ArrayBu
   const out = new Int32Array(length);
   out.set(stamps);
   return out;
-}
-
-/** Estimated share of events for which matcher `m` accepts the value of the path indexed by `index`. */
-function matcherShare(m: Matcher, index: PathIndex): number {
-  const exactShare = 1 / (index.distinctValues + 1);
-  switch (m.kind) {
-    case 'exact-string':
-    case 'exact-number':
-    case 'exact-literal':
-    case 'exact-ip':
-      return exactShare;
-    case 'equals-ignore-case':
-      return 2 * exactShare;
-    case 'prefix':
-    case 'suffix':
-      return index.affixShare(m.value, m.kind === 'suffix', m.ignoreCase);
-    case 'wildcard': {
-      const segments = m.wildcard.segments;
-      if (segments.length === 1) return exactShare;
-      const head = segments[0];
-      const tail = segments[segments.length - 1];
-      // Found through the literal head or tail, then confirmed: slightly worse than an exact affix.
-      if (head !== '') return 1.2 * index.affixShare(head, false, false);
-      if (tail !== '') return 1.2 * index.affixShare(tail, true, false);
-      return 1.2;
-    }
-    case 'numeric':
-      return isNumericEquality(m) ? exactShare : 0.5;
-    case 'cidr':
-      return 0.5;
-    default:
-      return 1;
-  }
 }
