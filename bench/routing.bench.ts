@@ -5,9 +5,9 @@
  *   npm run bench                      # RULE_SEED / EVENT_SEED pick the seeds of the second workload
  *
  * Every timed event is a JSON line: `JSON.parse` is part of the work, as for a router reading a stream.
- * Per N: warm-up round, then ROUNDS timed rounds over all events, median reported; build time (parse the N
- * pattern lines + add them) and retained heap (after GC). The naive loop (flatten once, try every rule: the
- * first RuleIndex) runs time-boxed rounds. Asserts — exit 1 on any mismatch — that the matched ids equal
+ * Per N, in fresh processes (sizes in turn, twice): warm-up pass, then ROUNDS timed rounds over all events,
+ * the median of all rounds reported; build time (parse the N pattern lines + add them) and retained heap (after GC). The naive loop
+ * (flatten once, try every rule: the first RuleIndex) runs time-boxed rounds. Asserts — exit 1 on any mismatch — that the matched ids equal
  * event-ruler's recorded ones (ids < N of expected-matches.event-ruler.N10000.tsv) for both, and that on a
  * workload generated with other seeds the index equals the naive single-pattern matcher on every event.
  * Finally times `node bin/patchbay.js match` end to end on the 10,000-rule file. Performance targets are
@@ -126,11 +126,10 @@ function median(values: number[]): number {
 }
 
 /**
- * Events per second over all events: warm-up, then ROUNDS timed rounds; the median. Each round is preceded
- * by a JSON.parse-only pass over the same lines, so that the share of parsing is measured under the same
- * conditions (the machine may be shared).
+ * Timed rounds over all events after a warm-up pass: events/s per round. Each timed pass is preceded by a
+ * JSON.parse-only pass over the same lines, so that the share of parsing is measured under the same conditions.
  */
-function throughput(router: Router, events: readonly string[]): { rate: number; parseRate: number } {
+function timeRounds(router: Router, events: readonly string[]): { rates: number[]; parseRates: number[] } {
   let sink = 0;
   for (const e of events) sink += router.matchJson(e).length;
   const rates: number[] = [];
@@ -144,7 +143,7 @@ function throughput(router: Router, events: readonly string[]): { rate: number; 
     rates.push(events.length / ((performance.now() - start) / 1000));
   }
   if (sink < 0) console.log(sink);
-  return { rate: median(rates), parseRate: median(parseRates) };
+  return { rates, parseRates };
 }
 
 /** Time-boxed rounds from the start of the event list (the naive loop is too slow for all events at large N). */
@@ -186,6 +185,67 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+// ---- one size, in a child process ----------------------------------------------------------------------
+
+/** What a child process measures for one size. */
+interface SizeResult {
+  rates: number[];
+  parseRates: number[];
+  buildMs: number;
+  heapBytes: number | undefined;
+  matchesPerEvent: number;
+  naive?: { rate: number; events: number; buildMs: number; heapBytes: number | undefined };
+  mismatches: string[];
+}
+
+const CHILD_SIZE_ENV = 'PATCHBAY_BENCH_SIZE';
+const CHILD_NAIVE_ENV = 'PATCHBAY_BENCH_NAIVE';
+/** Each size is measured this many times, in a fresh process each time. */
+const PASSES = 2;
+
+function runChild(n: number, withNaive: boolean): SizeResult {
+  const result = spawnSync(process.execPath, [...process.execArgv, __filename], {
+    env: { ...process.env, [CHILD_SIZE_ENV]: String(n), [CHILD_NAIVE_ENV]: withNaive ? '1' : '' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`benchmark child for ${n} rules exited ${result.status}: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as SizeResult;
+}
+
+/** Child process: build, check and time the index (and the naive loop) for the first `n` rules of bench/out. */
+function measureSize(n: number, withNaive: boolean): SizeResult {
+  const lines = (file: string) => readFileSync(path.join(OUT, file), 'utf8').split('\n').filter((l) => l !== '');
+  const ruleLines = lines('rules.jsonl').slice(0, n);
+  const eventLines = lines('events.jsonl');
+  const expected = readExpected();
+  const expectedAt = (j: number) => expected[j].filter((id) => id < n);
+  const mismatches: string[] = [];
+  const check = (name: string, router: Router, count: number) => {
+    let total = 0;
+    for (let j = 0; j < count; j++) {
+      const got = router.matchJson(eventLines[j]);
+      const want = expectedAt(j);
+      total += got.length;
+      if ((got.length !== want.length || got.some((id, k) => id !== want[k])) && mismatches.length < 20) {
+        mismatches.push(`${name} N=${n}: event ${j}: got [${got.join(',')}], expected [${want.join(',')}]`);
+      }
+    }
+    return total / count;
+  };
+  const index = measureBuild(() => buildIndex(ruleLines));
+  const matchesPerEvent = check('index', index.router, eventLines.length);
+  const { rates, parseRates } = timeRounds(index.router, eventLines);
+  let naive: SizeResult['naive'];
+  if (withNaive) {
+    const built = measureBuild(() => new NaiveRouter(ruleLines.map((l) => parseEventPattern(l))));
+    const timed = naiveThroughput(built.router, eventLines);
+    check('naive', built.router, timed.events);
+    naive = { ...timed, buildMs: built.buildMs, heapBytes: built.heapBytes };
+  }
+  return { rates, parseRates, buildMs: index.buildMs, heapBytes: index.heapBytes, matchesPerEvent, naive, mismatches };
+}
+
 // ---- main -----------------------------------------------------------------------------------------------
 
 function main(): void {
@@ -201,39 +261,39 @@ function main(): void {
   const { ruleLines, eventLines } = main;
   console.log(`Workload: ${ruleLines.length} rules, ${eventLines.length} events (${fmt(eventLines.reduce((s, l) => s + l.length, 0) / eventLines.length)} bytes each on average)\n`);
 
-  const rows: string[][] = [];
+  // Each size in fresh processes (a router holds one index: its JIT state should not be shaped by the
+  // other sizes), all sizes in turn, PASSES times, so that a busy spell of the machine hits all sizes alike.
+  const runs = new Map<number, SizeResult[]>(SIZES.map((n) => [n, []]));
+  for (let pass = 0; pass < PASSES; pass++) {
+    for (const n of SIZES) runs.get(n)!.push(runChild(n, pass === 0));
+  }
   const results = new Map<number, { rate: number; parseRate: number }>();
+  const rows: string[][] = [];
   for (const n of SIZES) {
-    const lines = ruleLines.slice(0, n);
-    const expectedAt = (j: number) => expected[j].filter((id) => id < n);
-
-    const index = measureBuild(() => buildIndex(lines));
-    const matchesPerEvent = checkAgainst(`index N=${n}`, index.router, eventLines, expectedAt);
-    const measured = throughput(index.router, eventLines);
-    const rate = measured.rate;
-    results.set(n, measured);
-
-    const naive = measureBuild(() => new NaiveRouter(lines.map((l) => parseEventPattern(l))));
-    const naiveRate = naiveThroughput(naive.router, eventLines);
-    checkAgainst(`naive N=${n}`, naive.router, eventLines, expectedAt, naiveRate.events);
-
+    const all = runs.get(n)!;
+    const first = all[0];
+    for (const message of all.flatMap((r) => r.mismatches)) fail(message);
+    const rate = median(all.flatMap((r) => r.rates));
+    const parseAt = median(all.flatMap((r) => r.parseRates));
+    results.set(n, { rate, parseRate: parseAt });
+    const naive = first.naive!;
     rows.push([
       fmt(n),
       fmt(rate),
       fmt(1e6 / rate, 1),
-      `${fmt((measured.rate / measured.parseRate) * 100)} %`,
+      `${fmt((rate / parseAt) * 100)} %`,
       fmt(REFERENCE[n]),
       `${fmt(rate / REFERENCE[n], 2)}x`,
-      `${fmt(naiveRate.rate, naiveRate.rate < 100 ? 1 : 0)}${naiveRate.events < eventLines.length ? ` (${naiveRate.events} ev)` : ''}`,
+      `${fmt(naive.rate, naive.rate < 100 ? 1 : 0)}${naive.events < eventLines.length ? ` (${naive.events} ev)` : ''}`,
       JS_PEER[n] === undefined ? '-' : fmt(JS_PEER[n], JS_PEER[n] < 10 ? 2 : 0),
-      fmt(index.buildMs, 1),
-      mb(index.heapBytes),
+      fmt(first.buildMs, 1),
+      mb(first.heapBytes),
       fmt(naive.buildMs, 1),
       mb(naive.heapBytes),
-      fmt(matchesPerEvent, 1),
+      fmt(first.matchesPerEvent, 1),
     ]);
   }
-  console.log('Events/s, JSON.parse of every event line included (index: median of 7 rounds over all events after a warm-up).');
+  console.log(`Events/s, JSON.parse of every event line included (index: median of ${PASSES} x ${ROUNDS} rounds over all events, after a warm-up; each size in its own process, sizes in turn).`);
   console.log(
     table(
       ['rules', 'index ev/s', 'µs/event', 'of which JSON.parse', 'event-ruler ev/s', 'index/ref', 'naive loop ev/s', 'JS peer ev/s', 'index build ms', 'index heap', 'naive build ms', 'naive heap', 'matches/event'],
@@ -280,7 +340,7 @@ function main(): void {
     patterns.forEach((p, id) => index.add(id, p));
     const naive = new NaiveRouter(patterns);
     const perEvent = checkAgainst(`seeds ${ruleSeed}/${eventSeed}`, index, other.eventLines, (j) => naive.matchJson(other.eventLines[j]));
-    const rate = throughput(index, other.eventLines).rate;
+    const rate = median(timeRounds(index, other.eventLines).rates);
     console.log(
       `Other seeds (RULE_SEED=${ruleSeed}, EVENT_SEED=${eventSeed}): ${other.ruleLines.length} rules x ${other.eventLines.length} events, ` +
         `index = naive single-pattern matcher on every event (${fmt(perEvent, 1)} matches/event; checked in ${fmt((performance.now() - start) / 1000, 1)} s); ` +
@@ -334,4 +394,6 @@ function endToEnd(workload: Workload, expected: number[][]): void {
   console.log(`Output equals event-ruler's recorded matches: ${lines.length === expected.length ? 'checked' : 'NO'}.`);
 }
 
-main();
+const childSize = process.env[CHILD_SIZE_ENV];
+if (childSize) console.log(JSON.stringify(measureSize(Number(childSize), process.env[CHILD_NAIVE_ENV] === '1')));
+else main();
