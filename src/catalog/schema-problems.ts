@@ -96,8 +96,11 @@ function describe(error: ErrorObject, codeForInvalid: CatalogIssueCode): SchemaP
         allowed: `keys matching ${String(names.pattern)}${names.maxLength ? ` (at most ${names.maxLength} characters)` : ''}`,
       };
     }
-    case 'type':
-      return { code: codeForInvalid, pointer: at, atKey: false, found: describeValue(error.data), allowed: `${article(String(params.type))}` };
+    case 'type': {
+      // serverless.yml read without Serverless (the patchbay CLI) keeps ${...} variables as strings.
+      const unresolved = typeof error.data === 'string' && /\$\{[^}]+\}/.test(error.data) ? ' (a Serverless variable, not resolved outside sls)' : '';
+      return { code: codeForInvalid, pointer: at, atKey: false, found: `${describeValue(error.data)}${unresolved}`, allowed: `${article(String(params.type))}` };
+    }
     case 'enum':
       return {
         code: codeForInvalid,

@@ -19,7 +19,7 @@ import { DEFAULT_BUS, type ArchiveConfig, type BusConfig, type BusPolicyAllow, t
 import { archiveName } from '../replay/names';
 import { getAtt, ref, sub, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
 import { CompilerError, CompilerErrorCode } from './errors';
-import { archiveLogicalId, busLogicalId, busPolicyLogicalId, busPolicyStatementId, customBusPhysicalName, pascalName, ruleNamePrefix } from './logical-ids';
+import { archiveLogicalId, busLogicalId, busPolicyLogicalId, busPolicyStatementId, customBusPhysicalName, ruleNamePrefix } from './logical-ids';
 
 /** EventBridge's limit of an event bus's resource policy, in characters. @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html */
 export const BUS_POLICY_MAX_LENGTH = 10_240;
@@ -201,9 +201,4 @@ export function compileArchive(bus: ResolvedBus, archive: ArchiveConfig, service
   };
   if (archive.pattern !== undefined) properties.EventPattern = archive.pattern;
   return { id: archiveLogicalId(bus.key), resource: { Type: 'AWS::Events::Archive', Properties: properties } };
-}
-
-/** Logical-ID prefix of a bus's policy statements (for tests and tools). */
-export function busPolicyIdPrefix(busKey: string): string {
-  return `PatchbayBus${pascalName(busKey)}Policy`;
 }

@@ -21,10 +21,11 @@
  *   template, check CloudFormation's 500 resources and 1,000,000 bytes exactly (failing with a plan of which rules go
  *   to which extra stack), before the update template is written.
  *
- * Config schema: osls validates `custom.*` against what plugins declare before any hook runs, with its own messages
- * and one problem class at a time. patchbay declares `custom.patchbay` as an object only and validates it itself
- * (`readProjectConfig`: the full JSON Schema plus the checks a schema cannot express), so every problem of the
- * config and of the pattern files comes back at once, each with a code, a pointer, a line and a column.
+ * Config schema: osls validates `custom.*` against what plugins declare before any hook runs, with its own messages,
+ * no codes and no positions, and stops there. patchbay declares `custom.patchbay` as an object only and validates it
+ * itself (`readProjectConfig`: the full JSON Schema plus the checks a schema cannot express), so every problem of the
+ * config comes back at once, each with a code, a pointer, a line and a column; then, with a valid config, every
+ * problem of the pattern files the same way.
  *
  * IAM: Serverless v3 gives all functions one role (`IamRoleLambdaExecution`); per-function roles need another
  * plugin. patchbay adds one `sns:Publish` statement to that role whose resources are the union of the topics
@@ -73,8 +74,8 @@ export default class PatchbayPlugin {
     this.serverless = serverless;
     this.options = options;
     this.log = utils?.log;
-    // Declared as an object only: patchbay validates it itself, every problem at once with codes and positions
-    // (see the module comment). The full schema is projectConfigSchema.
+    // Declared as an object only: patchbay validates it itself, every problem with its code and position (see the
+    // module comment). The full schema is projectConfigSchema.
     serverless.configSchemaHandler.defineCustomProperties({ properties: { patchbay: { ...PATCHBAY_CONFIG_DECLARATION } } });
     // Configuration is read in hooks only: variables are not resolved yet here.
     this.hooks = {

@@ -5,7 +5,7 @@
  * CloudFormation resource specification and the security assertions; a broken copy fails with every problem.
  */
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { specProblems } from '../unit/compiler/cfn-spec';
 import { securityProblems } from '../unit/compiler/security-assertions';
@@ -186,6 +186,32 @@ describe('Integration: sls package of a broken copy of the full service', () => 
     expect(run.output).toContain('patterns/iam/bad.yml#/bus: bus "centrl"; a key of custom.patchbay.buses (default, central, auth0, shared, orders)');
     expect(run.output).toMatch(/patterns\/iam\/bad\.yml#\/targets\/0\/inputTransformer: inputTransformer on an eventBus target; .*cross-account.* \(line 5, column 5\)/);
     expect(run.output).toMatch(/patterns\/iam\/bad\.yml#\/targets\/1\/filter: filter on an sns target; .* \(line 7, column 5\)/);
+    expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
+  });
+});
+
+describe('Integration: sls package with bad custom.patchbay settings', () => {
+  let serviceDir: string;
+  let run: Run;
+
+  beforeAll(async () => {
+    serviceDir = await copyService(fixture);
+    const file = path.join(serviceDir, 'serverless.yml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace("accounts: ['444455556666']", "accounts: ['*']").replace('maximumRetryAttempts: 24', 'maximumRetryAttempts: 200'));
+    run = await runSls(serviceDir, ['package']);
+  });
+
+  afterAll(async () => {
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  it('reports each with its code, pointer, line and column in serverless.yml, refuses the open policy, and writes nothing', () => {
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('Invalid patchbay catalog (2 problems)');
+    expect(run.output).toContain('serverless.yml#/custom/patchbay/retryPolicy/maximumRetryAttempts: 200; a number from 0 to 185 (line 23, column 29)');
+    expect(run.output).toContain('serverless.yml#/custom/patchbay/buses/default/policy/allow/accounts/0: accounts entry "*": any AWS account could put events on this bus');
     expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
   });
 });

@@ -270,3 +270,15 @@ describe('Function: loadServerlessYaml', () => {
     expect((missing as CatalogError).issues).toEqual([expect.objectContaining({ code: 'FILE_READ_FAILED', filePath: 'serverless.yml' })]);
   });
 });
+
+describe('Function: readProjectConfig on unresolved Serverless variables', () => {
+  it('says a value is a variable the CLI cannot resolve, rather than just the wrong type', () => {
+    // Act
+    const issues = issuesOf({ service: 'svc', custom: { patchbay: { buses: '${self:custom.roles.${param:role}.buses}' } } });
+
+    // Assess
+    expect(issues.map((issue) => issue.message)).toEqual([
+      'serverless.yml#/custom/patchbay/buses: "${self:custom.roles.${param:role}.buses}" (a Serverless variable, not resolved outside sls); an object',
+    ]);
+  });
+});
