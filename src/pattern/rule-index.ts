@@ -37,6 +37,10 @@
  * Residual list, verified for every event: branches whose every condition holds `exists: false` (no key
  * can be true when they match). Results are exactly `matchEventPattern`'s (a differential property test
  * checks it), in insertion order.
+ *
+ * Changes at run time are incremental: adding a rule costs O(its conditions) plus the amortised re-keying;
+ * removing one, O(the lists it sits in); a path's numeric/CIDR interval index is rebuilt (O(n log n) in its
+ * distinct ranges) at the first match after a change to it.
  */
 import type { EventPattern } from './api';
 import type { Branch, FieldCondition } from './compile';
