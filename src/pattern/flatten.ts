@@ -30,23 +30,24 @@ export function flattenEvent(event: unknown, wanted?: ReadonlySet<string>): Map<
     if (list) list.push({ value, trail });
     else out.set(path, [{ value, trail }]);
   };
-  const walk = (value: unknown, path: string, trail: ArrayTrail): void => {
+  // `root` is separate from `path`: an empty key ("") is a field like any other, not the event itself.
+  const walk = (value: unknown, path: string, trail: ArrayTrail, root: boolean): void => {
     if (Array.isArray(value)) {
       const id = nextArrayId++;
-      for (let i = 0; i < value.length; i++) walk(value[i], path, [...trail, id, i]);
+      for (let i = 0; i < value.length; i++) walk(value[i], path, [...trail, id, i], root);
       return;
     }
     if (value !== null && typeof value === 'object') {
       for (const key of Object.keys(value)) {
-        const child = path === '' ? key : `${path}.${key}`;
+        const child = root ? key : `${path}.${key}`;
         if (wanted && !wanted.has(child)) continue;
-        walk((value as Record<string, unknown>)[key], child, trail);
+        walk((value as Record<string, unknown>)[key], child, trail, false);
       }
       return;
     }
-    if (path !== '') add(path, value as Leaf, trail);
+    if (!root) add(path, value as Leaf, trail);
   };
-  walk(event, '', EMPTY);
+  walk(event, '', EMPTY, true);
   return out;
 }
 

@@ -44,22 +44,21 @@ export class EventLeaves {
   /** Index these paths (dotted path, id); ids are small integers. */
   setPaths(paths: Iterable<readonly [string, number]>): void {
     const list = [...paths];
-    // The nodes are flattenEvent's `wanted` set; '' is the root itself (a '' key leads back to it).
+    // The nodes are flattenEvent's `wanted` set; the root is separate (a '' key is an ordinary field).
     const root: WalkNode = { pathId: -1, children: undefined };
-    const nodes = new Map<string, WalkNode>([['', root]]);
+    const nodes = new Map<string, WalkNode>();
     const wanted = pathPrefixes(list.map(([p]) => p));
     for (const path of wanted) if (!nodes.has(path)) nodes.set(path, { pathId: -1, children: undefined });
     let maxId = -1;
     for (const [path, id] of list) {
-      if (path !== '') nodes.get(path)!.pathId = id;
+      nodes.get(path)!.pathId = id;
       maxId = Math.max(maxId, id);
     }
-    // flattenEvent's step: from path P by key k to (P === '' ? k : P + '.' + k), when that is wanted.
+    // flattenEvent's step: from the root by key k to k, from path P by key k to P + '.' + k, when wanted.
     for (const path of wanted) {
       const to = nodes.get(path)!;
       (root.children ??= new Map()).set(path, to);
       for (let d = path.indexOf('.'); d >= 0; d = path.indexOf('.', d + 1)) {
-        if (d === 0) continue;
         const from = nodes.get(path.slice(0, d))!;
         (from.children ??= new Map()).set(path.slice(d + 1), to);
       }

@@ -97,3 +97,12 @@ describe('Function: testEventPattern', () => {
     expect(() => testEventPattern('{"a": [1]}', 'not json')).toThrow(InvalidEventError);
   });
 });
+
+describe('Function: matchEventPattern (empty keys)', () => {
+  it('treats an empty key as an ordinary field, at the top and below', () => {
+    expect(matchEventPattern(parseEventPattern({ '': { a: [1] } }), { '': { a: 1 } })).toBe(true);
+    expect(matchEventPattern(parseEventPattern({ '': [1] }), { '': 1 })).toBe(true);
+    expect(matchEventPattern(parseEventPattern({ '': [1] }), { a: 1 })).toBe(false);
+    expect(matchEventPattern(parseEventPattern({ a: { '': ['x'] } }), { a: { '': 'x' } })).toBe(true);
+  });
+});

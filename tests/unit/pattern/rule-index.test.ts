@@ -142,3 +142,14 @@ describe('Class: RuleIndex', () => {
     });
   });
 });
+
+describe('Class: RuleIndex (empty keys)', () => {
+  it('agrees with the single-pattern matcher on empty keys', () => {
+    const index = new RuleIndex<number>();
+    index.add(0, parseEventPattern({ '': { a: [1] } }));
+    index.add(1, parseEventPattern({ '': [1] }));
+    index.add(2, parseEventPattern({ a: { '': ['x'] } }));
+    expect(index.match({ '': { a: 1 } })).toEqual([0]);
+    expect(index.match({ '': 1, a: { '': 'x' } })).toEqual([1, 2]);
+  });
+});
