@@ -10,7 +10,7 @@
  *
  * The `--jsonl` interface is driven by other tools: keep it stable. Input lines are
  * `{"pattern": <object or JSON text>, "event": <object or JSON text>}`; output lines, in input order, are
- * `{"result": true|false}` or `{"error": "<AWS message>", "code": "<AWS error code>"}`.
+ * `{"result": true|false}` or `{"error": "<AWS message>"}` (exactly these keys: other tools parse them).
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html
  */
 import fs from 'node:fs/promises';
@@ -32,7 +32,7 @@ export interface TestEventPatternOptions {
 }
 
 /** One output line of `--jsonl`. */
-export type JsonlResult = { result: boolean } | { error: string; code: string };
+export type JsonlResult = { result: boolean } | { error: string };
 
 /** Exit codes: the pattern matched, did not match, or TestEventPattern would fail. */
 export const TestEventPatternExit = { MATCH: 0, NO_MATCH: 1, ERROR: 2 } as const;
@@ -113,21 +113,21 @@ export function evaluateJsonLine(line: string): JsonlResult {
   try {
     input = JSON.parse(line);
   } catch (error) {
-    return { error: `The input line is not JSON: ${(error as Error).message}`, code: 'InvalidInputLine' };
+    return { error: `The input line is not JSON: ${(error as Error).message}` };
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { error: 'The input line must be a JSON object with "pattern" and "event"', code: 'InvalidInputLine' };
+    return { error: 'The input line must be a JSON object with "pattern" and "event"' };
   }
   const { pattern, event } = input as Record<string, unknown>;
   if (pattern === undefined || event === undefined) {
     const missing = pattern === undefined ? 'pattern' : 'event';
-    return { error: `The input line has no "${missing}"`, code: 'InvalidInputLine' };
+    return { error: `The input line has no "${missing}"` };
   }
   try {
     return { result: testEventPattern(asApiValue(pattern), asApiValue(event)) };
   } catch (error) {
-    if (error instanceof PatternError) return { error: error.message, code: error.code };
-    return { error: `Internal error: ${(error as Error)?.message ?? String(error)}`, code: 'InternalError' };
+    if (error instanceof PatternError) return { error: error.message };
+    return { error: `Internal error: ${(error as Error)?.message ?? String(error)}` };
   }
 }
 
