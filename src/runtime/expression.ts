@@ -45,7 +45,7 @@ export interface CompiledExpression {
 const searchOptions = { customFunctions: new PowertoolsFunctions() };
 
 /** Expression text -> the outcome of its check (`undefined`: valid). Bounded by the expressions of one manifest. */
-const checked = new Map<string, { error?: { reason: string; position?: number; cause: unknown } }>();
+const checked = new Map<string, CheckOutcome>();
 
 /**
  * Check a JMESPath expression once and return an evaluator for it; the check is cached per expression text.
@@ -62,11 +62,7 @@ export function compileExpression(expression: string, pointer = ''): CompiledExp
   if (typeof expression !== 'string') {
     throw new InvalidExpressionError(String(expression), `expected a string, found ${describeType(expression)}`, pointer);
   }
-  let outcome = checked.get(expression);
-  if (outcome === undefined) {
-    outcome = checkExpression(expression);
-    checked.set(expression, outcome);
-  }
+  const outcome = checkCached(expression);
   if (outcome.error) {
     throw new InvalidExpressionError(expression, outcome.error.reason, pointer, outcome.error.position, {
       cause: outcome.error.cause,
@@ -96,7 +92,41 @@ export function isJmesPathTruthy(value: unknown): boolean {
   return isNumber(value) || isTruthy(value);
 }
 
-function checkExpression(expression: string): { error?: { reason: string; position?: number; cause: unknown } } {
+/** Why a JMESPath expression is invalid, and where (0-based offset into the expression) when JMESPath says. */
+export interface JmesPathProblem {
+  reason: string;
+  position?: number;
+}
+
+/**
+ * Check one expression statically, as `compileExpression` does at cold start (the catalog runs the same check at
+ * `sls package`, so what passes there loads in the handler).
+ * @returns `undefined` when valid, else the problem.
+ * @example
+ * checkJmesPath('detail.errorCode == null'); // undefined
+ * checkJmesPath('detail.[');                 // { reason: 'Invalid jmespath expression: parse error at column 8, ...', position: 8 }
+ */
+export function checkJmesPath(expression: string): JmesPathProblem | undefined {
+  const { error } = checkCached(expression);
+  return error && (error.position === undefined ? { reason: error.reason } : { reason: error.reason, position: error.position });
+}
+
+type CheckOutcome = { error?: { reason: string; position?: number; cause: unknown } };
+
+/** Catalogs and manifests repeat expressions (`detail.userIdentity.arn` in most rules): check each text once. */
+function checkCached(expression: string): CheckOutcome {
+  let outcome = checked.get(expression);
+  if (outcome === undefined) {
+    if (checked.size >= CHECKED_MAX) checked.clear();
+    outcome = checkExpression(expression);
+    checked.set(expression, outcome);
+  }
+  return outcome;
+}
+
+const CHECKED_MAX = 10_000;
+
+function checkExpression(expression: string): CheckOutcome {
   try {
     search(expression, {}, searchOptions);
     return {};
