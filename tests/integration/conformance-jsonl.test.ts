@@ -3,30 +3,14 @@
  * the interface other tools drive must give AWS's answer for every case, in order.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sharedPath } from '../support/shared';
-
-interface ConformanceCase {
-  id: string;
-  pattern: unknown;
-  event: unknown;
-  expected: 'match' | 'no-match' | 'invalid-pattern' | 'invalid-event';
-  error?: string;
-  pattern_json?: string;
-  event_json?: string;
-}
+import { eventTextWithEnvelope, loadConformanceCases, patternText, type ConformanceCase } from '../support/conformance';
 
 const ROOT = path.resolve(__dirname, '../..');
-const cases: ConformanceCase[] = JSON.parse(readFileSync(sharedPath('conformance', 'eventbridge-patterns.json'), 'utf8'));
+const cases = loadConformanceCases();
 
-/** Pattern and event as the exact text sent to AWS; PutEvents cases get the envelope EventBridge adds. */
 function inputLine(c: ConformanceCase): string {
-  const pattern = c.pattern_json ?? (typeof c.pattern === 'string' ? c.pattern : JSON.stringify(c.pattern));
-  let event = c.event_json ?? (typeof c.event === 'string' ? c.event : JSON.stringify(c.event));
-  const putEventsCase = c.expected !== 'invalid-event' && typeof c.event === 'object' && c.event !== null && !('id' in c.event);
-  if (putEventsCase) event = JSON.stringify({ id: 'e1', account: '123456789012', time: '2024-01-01T00:00:00Z', region: 'us-east-1', ...(c.event as object) });
-  return JSON.stringify({ pattern, event });
+  return JSON.stringify({ pattern: patternText(c), event: eventTextWithEnvelope(c) });
 }
 
 describe('Integration: patchbay test-event-pattern --jsonl on the conformance cases', () => {
