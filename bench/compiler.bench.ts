@@ -312,13 +312,15 @@ async function measure(command: Command, projectDir: string, nodeArgs: string[] 
     peakRssKb = usage.maxRSS;
     cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
   }
+  const [stdout, stderr] = await Promise.all([readFile(stdoutFile, 'utf8'), readFile(stderrFile, 'utf8')]);
+  await Promise.all([stdoutFile, stderrFile, reportFile].map((file) => rm(file, { force: true })));
   return {
     wallMs,
     cpuMs,
     peakRssMb: peakRssKb / 1024,
     code: useTimeBin ? Number(/Exit status: (\d+)/.exec(report)?.[1] ?? code) : code,
-    stdout: await readFile(stdoutFile, 'utf8'),
-    stderr: await readFile(stderrFile, 'utf8'),
+    stdout,
+    stderr,
   };
 }
 
