@@ -136,7 +136,10 @@ export default class PatchbayPlugin {
     const template = service.provider.compiledCloudFormationTemplate ?? { Resources: {} };
     const userResources = service.resources?.Resources ?? {};
     let extra = Object.keys(userResources).length;
-    if (!template.Resources.ServerlessDeploymentBucket && service.provider.deploymentBucket === undefined) extra += 2;
+    // Serverless creates its deployment bucket (and policy) unless one is named; osls sets the option to null when absent.
+    const bucket = service.provider.deploymentBucket as string | { name?: string } | null | undefined;
+    const namedBucket = typeof bucket === 'string' || (typeof bucket === 'object' && bucket !== null && Boolean(bucket.name));
+    if (!template.Resources.ServerlessDeploymentBucket && !namedBucket) extra += 2;
     let sharedRole = false;
     for (const key of service.getAllFunctions()) {
       const fn = service.getFunction(key);

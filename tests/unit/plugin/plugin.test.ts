@@ -218,6 +218,25 @@ describe('Class: PatchbayPlugin', () => {
     expect((error as Error).message).toContain('stack 2: a copy of this service named fixture-2 whose patternsDir holds only');
   });
 
+  it('counts the deployment bucket Serverless creates (option null or without a name) in the early stack estimate', async () => {
+    // Prepare: the smallest number of extra resources at which the estimate refuses with Serverless's own bucket
+    const refuses = async (deploymentBucket: unknown, extra: number) => {
+      const { plugin, serverless } = create();
+      serverless.service.provider.deploymentBucket = deploymentBucket;
+      for (let index = 0; index < extra; index++) serverless.service.resources!.Resources![`Extra${index}`] = { Type: 'AWS::SNS::Topic' };
+      return plugin.hooks['before:package:initialize']().then(() => false, (error: { code?: string }) => error.code === 'PATCHBAY_LIMITS_EXCEEDED');
+    };
+    let extra = 480;
+    while (!(await refuses(null, extra))) extra++;
+
+    // Act / Assess: a named bucket is not created by Serverless, so two fewer resources are estimated
+    expect(await refuses(undefined, extra)).toBe(true);
+    expect(await refuses({ blockPublicAccess: true }, extra)).toBe(true);
+    expect(await refuses({ name: 'my-deployments' }, extra)).toBe(false);
+    expect(await refuses('my-deployments', extra + 1)).toBe(false);
+    expect(await refuses({ name: 'my-deployments' }, extra + 2)).toBe(true);
+  });
+
   it('logs the limits that are nearly reached', async () => {
     // Prepare
     const { plugin, log } = create(undefined, { patchbay: { topics, deadLetterQueue: 'NotifyDeadLetterQueue', maxRulesPerEventBus: 2 } });
