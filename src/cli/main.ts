@@ -6,7 +6,7 @@
  * Each command lives in its own file under `commands/` and is listed in `commands/index.ts`.
  */
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 import type { CliContext } from './commands/types';
 import { processIo, type CliIo } from './io';
 
@@ -20,17 +20,18 @@ export const USAGE_EXIT_CODE = 2;
 export const INTERNAL_ERROR_EXIT_CODE = 2;
 
 /**
- * Build the `patchbay` program with every command registered.
+ * Build the `patchbay` program.
  * @param context - receives the exit code chosen by the command that runs.
+ * @param commandName - the command about to run: only its module is loaded; every command when absent or unknown.
  */
-export function createProgram(context: CliContext): Command {
+export function createProgram(context: CliContext, commandName?: string): Command {
   const { io } = context;
   const program = new Command('patchbay')
     .description('Declarative Amazon EventBridge routing: test pattern files and route sample events offline.')
     .exitOverride()
     .showHelpAfterError('(run patchbay help for usage)')
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) });
-  for (const register of COMMANDS) register(program, context);
+  for (const register of commandsFor(commandName)) register(program, context);
   // Subcommands inherit exitOverride/output only when set before they are added: set them again on each.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
@@ -48,7 +49,7 @@ export function createProgram(context: CliContext): Command {
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const context: CliContext = { io, exitCode: 0 };
-  const program = createProgram(context);
+  const program = createProgram(context, argv[2]);
   if (argv.length <= 2) {
     program.outputHelp();
     return USAGE_EXIT_CODE;

@@ -1,21 +1,27 @@
 /**
  * Every `patchbay` command, one module each. To add a command, write `commands/<name>.ts` exporting
  * `register<Name>Command(program, context)` and list it here.
+ *
+ * Modules are loaded on demand: `patchbay match` should not pay for the AWS SDK clients that `replay` and `route`
+ * import (about 0.6 s of start-up when every command was loaded eagerly).
  */
-import { registerMatchCommand } from './match';
-import { registerReplayCommand } from './replay';
-import { registerRouteCommand } from './route';
-import { registerSchemasCommand } from './schemas';
-import { registerTestCommand } from './test';
-import { registerTestEventPatternCommand } from './test-event-pattern';
 import type { RegisterCommand } from './types';
 
-/** The registered commands, in the order `patchbay help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [
-  registerTestCommand,
-  registerTestEventPatternCommand,
-  registerRouteCommand,
-  registerReplayCommand,
-  registerSchemasCommand,
-  registerMatchCommand,
-];
+/** Command name -> loader of its register function, in the order `patchbay help` lists them. */
+export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = {
+  test: () => (require('./test') as typeof import('./test')).registerTestCommand,
+  'test-event-pattern': () => (require('./test-event-pattern') as typeof import('./test-event-pattern')).registerTestEventPatternCommand,
+  route: () => (require('./route') as typeof import('./route')).registerRouteCommand,
+  replay: () => (require('./replay') as typeof import('./replay')).registerReplayCommand,
+  schemas: () => (require('./schemas') as typeof import('./schemas')).registerSchemasCommand,
+  match: () => (require('./match') as typeof import('./match')).registerMatchCommand,
+};
+
+/**
+ * The register functions to run for a command line: only the named command's when it names one, else all
+ * (help, or an unknown command that commander should report with suggestions).
+ */
+export function commandsFor(commandName: string | undefined): RegisterCommand[] {
+  const one = commandName !== undefined && Object.hasOwn(COMMAND_LOADERS, commandName) ? COMMAND_LOADERS[commandName] : undefined;
+  return one ? [one()] : Object.values(COMMAND_LOADERS).map((load) => load());
+}
