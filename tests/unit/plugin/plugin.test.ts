@@ -224,7 +224,7 @@ describe('Class: PatchbayPlugin', () => {
       const { plugin, serverless } = create();
       serverless.service.provider.deploymentBucket = deploymentBucket;
       for (let index = 0; index < extra; index++) serverless.service.resources!.Resources![`Extra${index}`] = { Type: 'AWS::SNS::Topic' };
-      return plugin.hooks['before:package:initialize']().then(() => false, (error: { code?: string }) => error.code === 'PATCHBAY_LIMITS_EXCEEDED');
+      return Promise.resolve().then(() => plugin.hooks['before:package:initialize']()).then(() => false, (error: { code?: string }) => error.code === 'PATCHBAY_LIMITS_EXCEEDED');
     };
     let extra = 480;
     while (!(await refuses(null, extra))) extra++;
