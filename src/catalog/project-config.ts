@@ -12,6 +12,7 @@ import {
   DEFAULT_BUS,
   DEFAULT_RETRY_POLICY,
   INSIGHT_TYPES,
+  RETRY_POLICY_LIMITS,
   type ArchiveConfig,
   type BusConfig,
   type BusPolicyAllow,
@@ -53,11 +54,16 @@ const retryPolicySchema = {
   minProperties: 1,
   description: "EventBridge's retry policy: how long and how often a failed delivery is retried before the event goes to the dead-letter queue.",
   properties: {
-    maximumRetryAttempts: { type: 'integer', minimum: 0, maximum: 185, description: 'Retries, 0-185. Default 185 (EventBridge\'s own default).' },
+    maximumRetryAttempts: {
+      type: 'integer',
+      minimum: RETRY_POLICY_LIMITS.maximumRetryAttempts.min,
+      maximum: RETRY_POLICY_LIMITS.maximumRetryAttempts.max,
+      description: 'Retries, 0-185. Default 185 (EventBridge\'s own default).',
+    },
     maximumEventAgeInSeconds: {
       type: 'integer',
-      minimum: 60,
-      maximum: 86400,
+      minimum: RETRY_POLICY_LIMITS.maximumEventAgeInSeconds.min,
+      maximum: RETRY_POLICY_LIMITS.maximumEventAgeInSeconds.max,
       description: 'Seconds an event may wait for delivery, 60-86,400. Default 86,400 (24 hours, EventBridge\'s own default).',
     },
   },
