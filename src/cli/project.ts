@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { CatalogError, loadCatalog, loadServerlessYaml, readProjectConfig, type Catalog } from '../catalog';
+import type { TextSink } from './io';
 
 /** A loaded project. */
 export interface Project {
@@ -34,6 +35,26 @@ export async function loadProject(rootDir: string): Promise<Project> {
 export function formatCatalogError(error: CatalogError, command: string): string {
   const count = error.issues.length === 1 ? '1 problem' : `${error.issues.length} problems`;
   return [`patchbay ${command}: invalid catalog (${count}):`, ...error.issues.map((issue) => `${issue.message} [${issue.code}]`)].join('\n') + '\n';
+}
+
+/**
+ * Load a project for `patchbay <command>`, or print why its catalog is invalid ({@link formatCatalogError}).
+ * @param load - the loader: {@link loadProject}, or a test's stand-in.
+ * @returns the project, or `undefined` after writing a CatalogError to `stderr` (the command then exits with its
+ *   "invalid" code).
+ * @throws any error of `load` other than a CatalogError.
+ * @example
+ * const project = await loadProjectOrReport(rootDir, 'test', io.stderr, loadProject);
+ * if (!project) return TestExit.INVALID_CATALOG;
+ */
+export async function loadProjectOrReport<P>(rootDir: string, command: string, stderr: TextSink, load: (rootDir: string) => Promise<P>): Promise<P | undefined> {
+  try {
+    return await load(rootDir);
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    stderr.write(formatCatalogError(error, command));
+    return undefined;
+  }
 }
 
 /** The function keys that rules target, in first-seen order (rules are sorted by name); eventBus and sns targets have none. */

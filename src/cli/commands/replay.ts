@@ -24,7 +24,6 @@ import { EventBridgeClient, type DescribeReplayCommandOutput } from '@aws-sdk/cl
 import { STSClient } from '@aws-sdk/client-sts';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { CatalogError } from '../../catalog';
 import { rulePhysicalName } from '../../compiler';
 import {
   DEFAULT_POLL_INTERVAL_IN_MILLIS,
@@ -44,7 +43,7 @@ import {
   type ReplayWindow,
 } from '../../replay';
 import type { CliIo, TextSink } from '../io';
-import { formatCatalogError, loadProject, type Project } from '../project';
+import { loadProject, loadProjectOrReport, type Project } from '../project';
 import type { CliContext } from './types';
 
 /** Options of `patchbay replay`. */
@@ -110,14 +109,8 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
  */
 export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: ReplayCommandDeps = {}): Promise<number> {
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
-  let project;
-  try {
-    project = await (deps.loadProject ?? loadProject)(rootDir);
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    io.stderr.write(formatCatalogError(error, 'replay'));
-    return ReplayExit.USAGE;
-  }
+  const project = await loadProjectOrReport(rootDir, 'replay', io.stderr, deps.loadProject ?? loadProject);
+  if (!project) return ReplayExit.USAGE;
   const provider = (project.serverless.provider ?? {}) as Record<string, unknown>;
   const stage = options.stage ?? plainString(provider.stage, /^[A-Za-z0-9-]+$/) ?? 'dev';
   const region = options.region ?? plainString(provider.region, /^[a-z]{2}(-[a-z]+)+-\d+$/) ?? 'us-east-1';

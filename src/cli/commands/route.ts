@@ -17,7 +17,7 @@
 import path from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Option, type Command } from 'commander';
-import { buildManifest, CatalogError } from '../../catalog';
+import { buildManifest } from '../../catalog';
 import {
   LOCAL_ACCOUNT_ID,
   NotifyError,
@@ -32,7 +32,7 @@ import {
 import { listEventFiles, readEventFiles, type EventFile } from '../event-files';
 import { writeText, type CliIo } from '../io';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type ReceivedNotification } from '../local-sns';
-import { formatCatalogError, loadProject, targetedFunctions } from '../project';
+import { loadProject, loadProjectOrReport, targetedFunctions } from '../project';
 import type { CliContext } from './types';
 
 /** Where `route` sends notifications. */
@@ -90,14 +90,8 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
   const stage = options.stage ?? 'dev';
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
 
-  let project;
-  try {
-    project = await loadProject(rootDir);
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    io.stderr.write(formatCatalogError(error, 'route'));
-    return RouteExit.INVALID;
-  }
+  const project = await loadProjectOrReport(rootDir, 'route', io.stderr, loadProject);
+  if (!project) return RouteExit.INVALID;
   let files: string[];
   try {
     files = await listEventFiles(paths, io.cwd, project.rootDir);

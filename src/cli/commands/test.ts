@@ -8,9 +8,8 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CatalogError } from '../../catalog';
 import type { CliIo } from '../io';
-import { formatCatalogError, loadProject } from '../project';
+import { loadProject, loadProjectOrReport } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
 import { SchemaError, validateSampleEvents, type SampleEventIssue } from '../../schemas';
@@ -43,14 +42,8 @@ export function registerTestCommand(program: Command, context: CliContext): void
  */
 export async function runTest(options: TestOptions, io: CliIo): Promise<number> {
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
-  let project;
-  try {
-    project = await loadProject(rootDir);
-  } catch (error) {
-    if (!(error instanceof CatalogError)) throw error;
-    io.stderr.write(formatCatalogError(error, 'test'));
-    return TestExit.INVALID_CATALOG;
-  }
+  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, loadProject);
+  if (!project) return TestExit.INVALID_CATALOG;
   const results = await runRuleTests(project.catalog, project.rootDir);
   let schemaIssues: SampleEventIssue[];
   try {
