@@ -39,7 +39,6 @@ import {
   type ReplayCatalog,
   type ReplayOutcome,
   type ReplayPlan,
-  type BusNaming,
   type ReplayWindow,
 } from '../../replay';
 import type { CliIo, TextSink } from '../io';
@@ -114,12 +113,12 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: 
   const provider = (project.serverless.provider ?? {}) as Record<string, unknown>;
   const stage = options.stage ?? plainString(provider.stage, /^[A-Za-z0-9-]+$/) ?? 'dev';
   const region = options.region ?? plainString(provider.region, /^[a-z]{2}(-[a-z]+)+-\d+$/) ?? 'us-east-1';
-  // custom.patchbay.buses (bus kinds, names, archives), read structurally: absent in projects that declare no buses.
-  const busConfigs = (project.catalog.config as unknown as { buses?: Record<string, BusNaming & { archive?: unknown }> }).buses;
+  // custom.patchbay.buses: bus kinds, names and archives (always has `default`, see readProjectConfig).
+  const busConfigs = project.catalog.config.buses;
   const catalog: ReplayCatalog = {
-    buses: [...new Set([...Object.keys(busConfigs ?? {}), ...project.catalog.rules.map((rule) => rule.bus)])],
+    buses: [...new Set([...Object.keys(busConfigs), ...project.catalog.rules.map((rule) => rule.bus)])],
     rules: project.catalog.rules.map((rule) => ({ name: rule.name, bus: rule.bus })),
-    ...(busConfigs ? { archivedBuses: Object.keys(busConfigs).filter((key) => busConfigs[key]?.archive !== undefined) } : {}),
+    archivedBuses: Object.keys(busConfigs).filter((key) => busConfigs[key].archive !== undefined),
   };
   const service = project.catalog.config.service;
 
@@ -131,7 +130,7 @@ export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: 
       service,
       stage,
       bus: options.bus,
-      busName: eventBusName(service, stage, options.bus, busConfigs?.[options.bus]),
+      busName: eventBusName(service, stage, options.bus, busConfigs[options.bus]),
       ...(options.rules ? { rules: options.rules } : {}),
       from: options.from,
       to: options.to,
