@@ -20,7 +20,7 @@ import { checkJmesPath } from './jmespath';
 import { RULE_NAME_PATTERN, assignTargetIds, deriveRuleName, isDefaultBus, targetIdBase } from './names';
 import { checkPattern } from './pattern-check';
 import { EVENT_BUS_ARN_PATTERN } from './project-config';
-import { readText } from './read-text';
+import { readText, type ReadText } from './read-text';
 import { compileSchema, describeValue, schemaProblems } from './schema-problems';
 import {
   DEFAULT_BUS,
@@ -67,6 +67,8 @@ export interface LoadCatalogOptions {
   configSource?: YamlSource;
   /** Project-relative name of the config file. @default 'serverless.yml' */
   configFilePath?: string;
+  /** How test events (`tests.match` / `tests.no-match`) are read, e.g. a cache shared with later passes. @default readText */
+  readTestEvent?: ReadText;
 }
 
 const validatePatternFile = compileSchema(patternFileSchema);
@@ -97,7 +99,7 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   const files = await listPatternFiles(absolutePatternsDir, toPosix(path.relative(rootDir, absolutePatternsDir)));
   if (files === undefined) throw new CatalogError([createIssue(patternsDirNotFound(rootDir, absolutePatternsDir))]);
 
-  const context: FileContext = { rootDir, config, testEvents: new Map() };
+  const context: FileContext = { rootDir, config, testEvents: new Map(), readTestEvent: options.readTestEvent ?? readText };
   const [results, schemaResult] = await Promise.all([
     Promise.all(files.map((file) => loadPatternFile(context, file))),
     config.schemas !== undefined ? loadEventSchemas(rootDir) : Promise.resolve({ files: [], issues: [] }),
@@ -131,6 +133,7 @@ interface FileContext {
   config: ProjectConfig;
   /** Project-relative test-event path -> its check, shared by every file of the run. */
   testEvents: Map<string, Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined>>;
+  readTestEvent: ReadText;
 }
 
 interface FileResult {
@@ -490,16 +493,16 @@ function checkInputTransformer(transformer: Record<string, unknown>, at: string,
 function checkTestEvent(context: FileContext, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
   let check = context.testEvents.get(eventPath);
   if (!check) {
-    check = readTestEvent(path.resolve(context.rootDir, eventPath), eventPath);
+    check = readTestEvent(context.readTestEvent, path.resolve(context.rootDir, eventPath), eventPath);
     context.testEvents.set(eventPath, check);
   }
   return check;
 }
 
-async function readTestEvent(absolutePath: string, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
+async function readTestEvent(read: ReadText, absolutePath: string, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
   let text: string;
   try {
-    text = await readText(absolutePath);
+    text = await read(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {

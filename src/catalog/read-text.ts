@@ -37,3 +37,24 @@ export async function readText(absolutePath: string): Promise<string> {
     else openFiles--;
   }
 }
+
+/** Reads a file as UTF-8 text, like {@link readText}. */
+export type ReadText = (absolutePath: string) => Promise<string>;
+
+/**
+ * A {@link readText} that reads each path once and hands every later caller the same promise (its text, or its
+ * rejection). For one command that reads the same files in several passes: `patchbay test` reads each sample event
+ * for the catalog check, the rule tests and the event-schema check. Texts are kept as long as the function is.
+ * @example const read = createCachedReadText(); await read(file); await read(file); // one fs.readFile
+ */
+export function createCachedReadText(): ReadText {
+  const texts = new Map<string, Promise<string>>();
+  return (absolutePath) => {
+    let text = texts.get(absolutePath);
+    if (!text) {
+      text = readText(absolutePath);
+      texts.set(absolutePath, text);
+    }
+    return text;
+  };
+}

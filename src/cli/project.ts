@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { CatalogError, loadCatalog, loadServerlessYaml, readProjectConfig, type Catalog } from '../catalog';
+import type { ReadText } from '../catalog/read-text';
 import type { TextSink } from './io';
 
 /** A loaded project. */
@@ -17,14 +18,15 @@ export interface Project {
 
 /**
  * Load serverless.yml and the catalog of the project at `rootDir`.
+ * @param options.readTestEvent - how the catalog reads test events (see `LoadCatalogOptions`). @default readText
  * @throws CatalogError with every issue of serverless.yml or of the pattern files.
  * @example const { catalog } = await loadProject('.'); catalog.rules.length; // 10
  */
-export async function loadProject(rootDir: string): Promise<Project> {
+export async function loadProject(rootDir: string, options: { readTestEvent?: ReadText } = {}): Promise<Project> {
   const root = path.resolve(rootDir);
   const serverless = await loadServerlessYaml(root);
   const config = readProjectConfig(serverless);
-  const catalog = await loadCatalog({ rootDir: root, config });
+  const catalog = await loadCatalog({ rootDir: root, config, ...(options.readTestEvent ? { readTestEvent: options.readTestEvent } : {}) });
   return { rootDir: root, serverless, catalog };
 }
 

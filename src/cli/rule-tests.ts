@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Catalog, RuleDefinition } from '../catalog';
-import { readText } from '../catalog/read-text';
+import { readText, type ReadText } from '../catalog/read-text';
 import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
 
@@ -62,17 +62,18 @@ export interface RuleTestSummary {
  *
  * @param catalog - a loaded catalog (`loadCatalog`).
  * @param rootDir - the project root the event paths are relative to.
+ * @param options.readTestEvent - how sample events are read, e.g. a cache the catalog filled. @default readText
  * @returns one result per (rule, event); never throws for a bad event or filter (the result records it).
  * @example
  * const results = await runRuleTests(catalog, '/work/project');
  * summarizeRuleTests(results); // { passed: 38, failed: 0 }
  */
-export async function runRuleTests(catalog: Catalog, rootDir: string): Promise<RuleTestResult[]> {
+export async function runRuleTests(catalog: Catalog, rootDir: string, options: { readTestEvent?: ReadText } = {}): Promise<RuleTestResult[]> {
   const events = new Map<string, Promise<LoadedEvent>>();
   const load = (file: string): Promise<LoadedEvent> => {
     let pending = events.get(file);
     if (!pending) {
-      pending = loadTestEvent(rootDir, file);
+      pending = loadTestEvent(options.readTestEvent ?? readText, rootDir, file);
       events.set(file, pending);
     }
     return pending;
@@ -135,10 +136,10 @@ export function describeRuleTest(result: RuleTestResult): string {
 
 type LoadedEvent = { event: Record<string, unknown> } | { error: string };
 
-async function loadTestEvent(rootDir: string, file: string): Promise<LoadedEvent> {
+async function loadTestEvent(read: ReadText, rootDir: string, file: string): Promise<LoadedEvent> {
   let text: string;
   try {
-    text = await readText(path.resolve(rootDir, file));
+    text = await read(path.resolve(rootDir, file));
   } catch (error) {
     return { error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}` };
   }

@@ -19,16 +19,19 @@ export type SampleEvent = { filePath: string; event: unknown; error?: undefined 
 
 /**
  * Read every `events/**\/*.json` of a project, sorted by path. A file that is not JSON is returned with `error`.
+ * @param options.readText - how a file is read (absolute path -> UTF-8 text), e.g. a cache shared with other
+ *   passes over the same events. @default fs.promises.readFile
  * @throws SchemaError `FILE_READ_FAILED` when a file cannot be read.
  */
-export async function loadSampleEvents(rootDir: string): Promise<SampleEvent[]> {
+export async function loadSampleEvents(rootDir: string, options: { readText?: (absolutePath: string) => Promise<string> } = {}): Promise<SampleEvent[]> {
+  const read = options.readText ?? ((absolutePath: string) => fs.readFile(absolutePath, 'utf8'));
   const relativePaths = (await listFiles(rootDir, EVENTS_DIR)).filter((file) => file.endsWith('.json'));
   const samples: SampleEvent[] = [];
   for (const relative of relativePaths) {
     const filePath = `${EVENTS_DIR}/${relative}`;
     let text: string;
     try {
-      text = await fs.readFile(path.join(rootDir, filePath), 'utf8');
+      text = await read(path.join(rootDir, filePath));
     } catch (error) {
       throw new SchemaError(SchemaErrorCode.FILE_READ_FAILED, `cannot read ${filePath}: ${String(error)}`, { cause: error, filePath });
     }

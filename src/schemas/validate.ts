@@ -37,6 +37,8 @@ export interface ValidateSampleEventsOptions {
   schemas?: readonly SchemaFile[];
   /** Sample events to check instead of loading `events/`. */
   samples?: readonly SampleEvent[];
+  /** How `events/` files are read when `samples` is not given (see {@link loadSampleEvents}). */
+  readText?: (absolutePath: string) => Promise<string>;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface ValidateSampleEventsOptions {
  */
 export async function validateSampleEvents(rootDir: string, options: ValidateSampleEventsOptions = {}): Promise<SampleEventIssue[]> {
   const schemas = options.schemas ?? (await loadSchemaFiles(rootDir));
-  const samples = options.samples ?? (await loadSampleEvents(rootDir));
+  const samples = options.samples ?? (await loadSampleEvents(rootDir, options.readText ? { readText: options.readText } : {}));
   const validator = createEventValidator(schemas);
   const issues = samples.flatMap((sample) => validator.validate(sample));
   return issues.sort((a, b) => a.filePath.localeCompare(b.filePath) || a.pointer.localeCompare(b.pointer));

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { createCachedReadText } from '../../catalog/read-text';
 import type { CliIo } from '../io';
 import { loadProject, loadProjectOrReport } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
@@ -42,12 +43,14 @@ export function registerTestCommand(program: Command, context: CliContext): void
  */
 export async function runTest(options: TestOptions, io: CliIo): Promise<number> {
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
-  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, loadProject);
+  // Each sample event is read once, then shared by the catalog's check, the rule tests and the schema check.
+  const readTestEvent = createCachedReadText();
+  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, (root) => loadProject(root, { readTestEvent }));
   if (!project) return TestExit.INVALID_CATALOG;
-  const results = await runRuleTests(project.catalog, project.rootDir);
+  const results = await runRuleTests(project.catalog, project.rootDir, { readTestEvent });
   let schemaIssues: SampleEventIssue[];
   try {
-    schemaIssues = await validateSampleEvents(project.rootDir);
+    schemaIssues = await validateSampleEvents(project.rootDir, { readText: readTestEvent });
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
     io.stderr.write(`patchbay test: ${error.message}\n`);
