@@ -21,7 +21,7 @@ import { RULE_NAME_PATTERN, assignTargetIds, deriveRuleName, isDefaultBus, targe
 import { checkPattern } from './pattern-check';
 import { EVENT_BUS_ARN_PATTERN } from './project-config';
 import { readText, type ReadText } from './read-text';
-import { compileSchema, describeValue, schemaProblems } from './schema-problems';
+import { compileSchema, describeValue, isObject, schemaProblems } from './schema-problems';
 import {
   DEFAULT_BUS,
   RuleState,
@@ -669,8 +669,4 @@ function patternsDirNotFound(rootDir: string, absolutePatternsDir: string): Cata
 
 function toPosix(value: string): string {
   return value.split(path.sep).join('/');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

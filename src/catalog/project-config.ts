@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CatalogError, CatalogIssueCode, createIssue, type CatalogIssue, type CatalogIssueInput } from './errors';
 import { checkPattern } from './pattern-check';
-import { compileSchema, describeValue, schemaProblems } from './schema-problems';
+import { compileSchema, describeValue, isObject, schemaProblems } from './schema-problems';
 import {
   ALL_DATA_RESOURCES,
   DEFAULT_BUS,
@@ -672,8 +672,4 @@ export async function loadServerlessYaml(rootDir: string): Promise<Record<string
   throw new CatalogError([
     createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath: 'serverless.yml', pointer: '', found: `no serverless.yml or serverless.yaml in ${rootDir}` }),
   ]);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

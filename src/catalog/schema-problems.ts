@@ -175,6 +175,10 @@ function article(type: string): string {
   return names.map((name) => (name === 'array' || name === 'object' || name === 'integer' ? `an ${name}` : name === 'null' ? 'null' : `a ${name}`)).join(' or ');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/**
+ * Whether a parsed YAML/JSON value is a plain object (not null, not an array).
+ * @example isObject({ source: ['aws.iam'] }) // true; isObject([]) // false
+ */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
