@@ -169,6 +169,7 @@ export function eventBusArn(where: AccountRegion, busName: string): string {
 
 /**
  * The name of a bus given by name or ARN.
+ * @throws ReplayError `INVALID_NAME` (field `bus`) when an ARN has no `:event-bus/` part.
  * @example busNameOf('arn:aws:events:us-east-1:111122223333:event-bus/central') // 'central'
  */
 export function busNameOf(busNameOrArn: string): string {
