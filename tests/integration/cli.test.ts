@@ -2,44 +2,13 @@
  * The real `patchbay` binary (bin/patchbay.js), run as a child process: exit codes, stdout/stderr, and the
  * --jsonl interface other tools drive.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 
-const REPO = path.resolve(__dirname, '../..');
-const BIN = path.join(REPO, 'bin/patchbay.js');
+import { REPO_ROOT as REPO, runBin as runCli } from '../support/run-bin';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: readonly string[], options: { input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? REPO,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`patchbay ${args.join(' ')} did not exit within ${options.timeoutMs ?? 30000} ms\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 30000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 const event = {
   version: '0',

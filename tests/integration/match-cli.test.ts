@@ -2,7 +2,7 @@
  * `patchbay match` end to end: the real bin (a child process) on the shared CloudTrail workload, whose matches
  * event-ruler recorded, and the in-process command for exit codes, streaming and line handling.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +11,7 @@ import { MatchExit, buildRuleIndex, runMatch, RulesFileError } from '../../src/c
 import { bufferSink, type CliIo } from '../../src/cli/io';
 import { sharedPath } from '../support/shared';
 
-const REPO = path.resolve(__dirname, '../..');
-const BIN = path.join(REPO, 'bin/patchbay.js');
+import { runBin as runBinIn } from '../support/run-bin';
 const RULES = 200;
 const EVENTS = 60;
 let dir: string;
@@ -27,25 +26,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function runBin(args: readonly string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`patchbay ${args.join(' ')} did not exit within 30 s\n${stderr}`));
-    }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 /** In-process run; `stdin` chunks are fed as given (strings or bytes). */
 async function run(options: { rules?: string; maxPatternLength?: number }, stdin: Array<string | Buffer> = []) {
@@ -71,7 +51,7 @@ describe('Command: patchbay match (real bin)', () => {
       .slice(0, EVENTS)
       .map((line) => JSON.stringify((JSON.parse(line.split('\t')[1]) as number[]).filter((id) => id < RULES)));
     // Act
-    const result = await runBin(['match', '--rules', 'rules.jsonl'], events);
+    const result = await runBinIn(['match', '--rules', 'rules.jsonl'], { input: events, cwd: dir });
     // Assess
     expect(result.stderr).toBe('');
     expect(result.code).toBe(MatchExit.OK);
@@ -82,7 +62,7 @@ describe('Command: patchbay match (real bin)', () => {
     // Prepare
     const rules = writeRules('bad-rules.jsonl', ['{"source":["aws.s3"]}', '{"source":"aws.s3"}']);
     // Act
-    const result = await runBin(['match', '--rules', rules], '{"source":"aws.s3"}\n');
+    const result = await runBinIn(['match', '--rules', rules], { input: '{"source":"aws.s3"}\n', cwd: dir });
     // Assess
     expect(result.code).toBe(MatchExit.INVALID_RULES);
     expect(result.stdout).toBe('');

@@ -2,7 +2,6 @@
  * `patchbay schemas` end to end on a copy of tests/fixtures/schemas/project: the real bin (a child process) for
  * infer and codegen, the in-process CLI (`main`) for the rest, to keep the suite to a few seconds.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +14,7 @@ import { main } from '../../src/cli/main';
 // load the real one).
 jest.mock('prettier', () => jest.requireActual('prettier/standalone'));
 
-const REPO = path.resolve(__dirname, '../..');
-const BIN = path.join(REPO, 'bin/patchbay.js');
+import { REPO_ROOT as REPO, runBin as runBinIn } from '../support/run-bin';
 let root: string;
 
 beforeAll(async () => {
@@ -28,28 +26,6 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-function runBin(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`patchbay ${args.join(' ')} did not exit within 30 s\n${stdout}\n${stderr}`));
-    }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function runInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = bufferSink();
@@ -62,7 +38,7 @@ async function runInProcess(...args: string[]): Promise<{ code: number; stdout: 
 describe('Command: patchbay schemas', () => {
   it('infer (real bin) writes schemas/<source>@<detail-type slug>.json', async () => {
     // Act
-    const result = await runBin(['schemas', 'infer', '--source', 'com.example.orders', '--detail-type', 'Order Placed']);
+    const result = await runBinIn(['schemas', 'infer', '--source', 'com.example.orders', '--detail-type', 'Order Placed'], { cwd: root });
 
     // Assess
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -89,7 +65,7 @@ describe('Command: patchbay schemas', () => {
 
   it('codegen (real bin) writes src/generated/events.ts; --check then finds it up to date', async () => {
     // Act
-    const result = await runBin(['schemas', 'codegen']);
+    const result = await runBinIn(['schemas', 'codegen'], { cwd: root });
     const check = await runInProcess('codegen', '--check');
 
     // Assess
