@@ -95,7 +95,7 @@ export type CatalogIssueCode = (typeof CatalogIssueCode)[keyof typeof CatalogIss
  *   "pointer": "/pattern/detail/userIdentity/type/0/prefix",
  *   "line": 7, "column": 21,
  *   "found": "Event pattern is not valid. Reason: prefix match pattern must be a string",
- *   "message": "patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 7, column 21)"
+ *   "message": "patterns/iam/root-login.yml:7:21: /pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string [INVALID_EVENT_PATTERN]"
  * }
  */
 export interface CatalogIssue<Code extends string = CatalogIssueCode> {
@@ -112,26 +112,36 @@ export interface CatalogIssue<Code extends string = CatalogIssueCode> {
   found?: string;
   /** What is allowed instead, e.g. `allowed keys: function, filter, select, notify`. */
   allowed?: string;
-  /** `<filePath>#<pointer>: <found>; <allowed> (line L, column C)`. */
+  /** `error` (the default) fails the run; a `warning` is reported and does not. */
+  severity?: IssueSeverity;
+  /** The issue as one terminal line: `<filePath>:<line>:<column>: <pointer>: <found>; <allowed> [CODE]` (see {@link formatIssueLine}). */
   message: string;
 }
 
 /** The fields of an issue before its message is rendered. */
 export type CatalogIssueInput<Code extends string = CatalogIssueCode> = Omit<CatalogIssue<Code>, 'message'>;
 
+/** How bad a problem is: an `error` fails the run, a `warning` is reported and does not. */
+export type IssueSeverity = 'error' | 'warning';
+
 /**
- * Render an issue the way every patchbay error reads:
- * `patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0: <found>; <allowed> (line 7, column 9)`.
+ * Render an issue as one terminal line that terminals, editors and CI annotations link to its source:
+ * `file:line:column: <pointer>: <found>; <allowed> [CODE]` (`file: …` when the position is unknown), with `warning: `
+ * before the pointer for warnings. `patchbay test`, `sls package` and every other command print problems this way.
+ * @example
+ * formatIssueLine({ code: 'INVALID_EVENT_PATTERN', filePath: 'patterns/iam/bad.yml', pointer: '/pattern/source/0/prefix', line: 2, column: 22,
+ *   found: 'Event pattern is not valid. Reason: prefix match pattern must be a string' });
+ * // 'patterns/iam/bad.yml:2:22: /pattern/source/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string [INVALID_EVENT_PATTERN]'
  */
-export function formatIssue(issue: CatalogIssueInput<string>): string {
-  const what = [issue.found, issue.allowed].filter((part) => part !== undefined && part !== '').join('; ');
-  const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `, column ${issue.column}` : ''})` : '';
-  return `${issue.filePath}#${issue.pointer}: ${what || 'invalid'}${where}`;
+export function formatIssueLine(issue: CatalogIssueInput<string>, severity: IssueSeverity = issue.severity ?? 'error'): string {
+  const where = issue.line !== undefined ? `${issue.filePath}:${issue.line}:${issue.column ?? 1}` : issue.filePath;
+  const what = [issue.found, issue.allowed].filter((part) => part !== undefined && part !== '').join('; ') || 'invalid';
+  return `${where}: ${severity === 'warning' ? 'warning: ' : ''}${issue.pointer ? `${issue.pointer}: ` : ''}${what} [${issue.code}]`;
 }
 
 /** Build a {@link CatalogIssue} with its rendered message (the compiler builds its own issues, of its own codes, with it too). */
 export function createIssue<Code extends string = CatalogIssueCode>(input: CatalogIssueInput<Code>): CatalogIssue<Code> {
-  const issue: CatalogIssue<Code> = { ...input, message: formatIssue(input) };
+  const issue: CatalogIssue<Code> = { ...input, message: formatIssueLine(input) };
   for (const key of Object.keys(issue) as (keyof CatalogIssue<Code>)[]) {
     if (issue[key] === undefined) delete issue[key];
   }
@@ -155,7 +165,7 @@ export class CatalogError extends Error {
   constructor(issues: CatalogIssue[], options?: { cause?: unknown }) {
     const sorted = sortIssues(issues);
     const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
-    super(`Invalid patchbay catalog (${count}):\n${sorted.map((issue) => `  - ${issue.message}`).join('\n')}`, options);
+    super(`Invalid patchbay catalog (${count}):\n${sorted.map((issue) => issue.message).join('\n')}`, options);
     this.name = 'CatalogError';
     this.issues = sorted;
   }

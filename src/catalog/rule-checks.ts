@@ -8,7 +8,7 @@ import path from 'node:path';
 import { REPLAY_NAME_FIELD, excludeReplays } from '../replay/names';
 import { CatalogIssueCode, type CatalogIssueInput } from './errors';
 import { checkJmesPath } from './jmespath';
-import { isDefaultBus } from './names';
+import { assignTargetIds, isDefaultBus, targetIdBase } from './names';
 import { checkPattern } from './pattern-check';
 import { EVENT_BUS_ARN_PATTERN } from './config-schema';
 import type { ReadText } from './read-text';
@@ -107,17 +107,36 @@ export async function checkSemantics(context: FileContext, document: Record<stri
     for (const key of ['match', 'no-match']) {
       const list = document.tests[key];
       if (!Array.isArray(list)) continue;
-      list.forEach((eventPath, index) => {
+      list.forEach((entry, index) => {
+        // A match case is a path, or { event: path, subject?, fields?, ... } (what the notification must say).
+        const eventPath = isObject(entry) ? entry.event : entry;
         if (typeof eventPath !== 'string' || eventPath === '') return;
+        const pointer = toPointer(isObject(entry) ? ['tests', key, index, 'event'] : ['tests', key, index]);
         checks.push(
           checkTestEvent(context, eventPath).then((problem) => {
-            if (problem) report({ ...problem, pointer: toPointer(['tests', key, index]) });
+            if (problem) report({ ...problem, pointer });
           }),
         );
+        if (isObject(entry) && typeof entry.target === 'string' && Array.isArray(document.targets)) {
+          checkExpectationTarget(document.targets, entry.target, toPointer(['tests', key, index, 'target']), report);
+        }
       });
     }
     await Promise.all(checks);
   }
+}
+
+/** The `target` of a match case must be the id of one of the rule's function targets. */
+function checkExpectationTarget(targets: unknown[], id: string, pointer: string, report: Report): void {
+  const ids = assignTargetIds(targets.map((target) => targetIdBase(isObject(target) ? (target as { function?: string; sns?: string; eventBus?: string }) : {})));
+  const functionIds = ids.filter((_, index) => isObject(targets[index]) && typeof (targets[index] as Record<string, unknown>).function === 'string');
+  if (functionIds.includes(id)) return;
+  report({
+    code: CatalogIssueCode.SCHEMA_INVALID,
+    pointer,
+    found: `target ${JSON.stringify(id)}`,
+    allowed: functionIds.length ? `the id of a function target of this rule: ${functionIds.join(', ')}` : 'the id of a function target (this rule has none: only function targets render notifications)',
+  });
 }
 
 /** The pattern as EventBridge gets it (replay exclusion added), checked against EventBridge and the pattern quotas. */

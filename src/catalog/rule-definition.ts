@@ -9,6 +9,7 @@ import {
   DEFAULT_BUS,
   RuleState,
   type InputTransformerDefinition,
+  type NotificationExpectation,
   type ProjectConfig,
   type RetryPolicy,
   type RuleDefinition,
@@ -30,7 +31,7 @@ export function toRuleDefinition(name: string, filePath: string, document: Recor
     bus: typeof document.bus === 'string' ? document.bus : DEFAULT_BUS,
     state: (document.state as RuleState | undefined) ?? RuleState.ENABLED,
     targets,
-    tests: { match: [...((tests.match as string[] | undefined) ?? [])], noMatch: [...((tests['no-match'] as string[] | undefined) ?? [])] },
+    tests: testsOf(tests),
   };
   if (typeof document.description === 'string') rule.description = document.description;
   if (isObject(document.pattern)) rule.pattern = document.excludeReplays === true ? excludeReplays(document.pattern) : document.pattern;
@@ -66,3 +67,23 @@ function toTargetDefinition(target: Record<string, unknown>, id: string, config:
   return definition;
 }
 
+
+/** `tests` of a pattern file: match entries are paths or cases `{ event, subject?, fields?, allFields?, attributes?, target? }`. */
+function testsOf(tests: Record<string, unknown>): RuleDefinition['tests'] {
+  const entries = Array.isArray(tests.match) ? (tests.match as unknown[]) : [];
+  const match: string[] = [];
+  const expectations: NotificationExpectation[] = [];
+  entries.forEach((entry, index) => {
+    if (typeof entry === 'string') return void match.push(entry);
+    const item = entry as Record<string, unknown>;
+    const event = item.event as string;
+    match.push(event);
+    const expectation: NotificationExpectation = { event, index };
+    for (const key of ['target', 'subject', 'fields', 'allFields', 'attributes'] as const) {
+      if (item[key] !== undefined) (expectation as unknown as Record<string, unknown>)[key] = item[key];
+    }
+    expectations.push(expectation);
+  });
+  const noMatch = [...((tests['no-match'] as string[] | undefined) ?? [])];
+  return expectations.length ? { match, noMatch, expectations } : { match, noMatch };
+}

@@ -175,8 +175,35 @@ export interface RuleDefinition {
   schedule?: string;
   /** 1-5 targets. */
   targets: TargetDefinition[];
-  /** Project-relative paths of sample events that must / must not match. */
-  tests: { match: string[]; noMatch: string[] };
+  /**
+   * Project-relative paths of sample events that must / must not be notified; `expectations` holds what the
+   * notification of a `match` event must say, for the cases that state it.
+   */
+  tests: { match: string[]; noMatch: string[]; expectations?: NotificationExpectation[] };
+}
+
+/**
+ * What a `match` test case says subscribers receive: the case `{ event, subject?, fields?, allFields?, attributes? }`
+ * of `tests.match` in a pattern file.
+ *
+ * @example { "event": "events/signin/console-login-root-success.json", "index": 0,
+ *   "subject": "Root signed in to 111122223333", "fields": { "ip": "203.0.113.10" }, "attributes": { "rule": "signin-root-sign-in" } }
+ */
+export interface NotificationExpectation {
+  /** Project-relative path of the sample event (also in `tests.match`). */
+  event: string;
+  /** Position in `tests.match`, for pointers (`/tests/match/<index>`). */
+  index: number;
+  /** The function target whose notification is checked; default: the first function target that notifies. */
+  target?: string;
+  /** The exact rendered subject. */
+  subject?: string;
+  /** Selected fields that must have these values (others may exist). */
+  fields?: Record<string, unknown>;
+  /** The selected fields, exactly. */
+  allFields?: Record<string, unknown>;
+  /** Message attributes that must have these string values. */
+  attributes?: Record<string, string>;
 }
 
 /** An SNS subscription of a topic. @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html */

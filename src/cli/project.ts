@@ -3,7 +3,7 @@
  * `custom.patchbay` config, then every pattern file (validated, every problem at once).
  */
 import path from 'node:path';
-import { CatalogError, loadCatalog, loadServerlessYaml, readProjectConfig, type Catalog } from '../catalog';
+import { CatalogError, formatIssueLine, loadCatalog, loadServerlessYaml, readProjectConfig, type Catalog } from '../catalog';
 import type { ReadText } from '../catalog/read-text';
 import type { TextSink } from './io';
 
@@ -31,12 +31,12 @@ export async function loadProject(rootDir: string, options: { readTestEvent?: Re
 }
 
 /**
- * Render a catalog error for the terminal: a count, then one issue per line
- * (`patterns/iam/root-login.yml#/pattern/detail: …; … (line 7, column 9) [INVALID_EVENT_PATTERN]`).
+ * Render a catalog error for the terminal: a count, then one issue per line as `file:line:column: message [CODE]`
+ * (`patterns/iam/root-login.yml:7:9: /pattern/detail: …; … [INVALID_EVENT_PATTERN]`, see `formatIssueLine`).
  */
 export function formatCatalogError(error: CatalogError, command: string): string {
   const count = error.issues.length === 1 ? '1 problem' : `${error.issues.length} problems`;
-  return [`patchbay ${command}: invalid catalog (${count}):`, ...error.issues.map((issue) => `${issue.message} [${issue.code}]`)].join('\n') + '\n';
+  return [`patchbay ${command}: invalid catalog (${count}):`, ...error.issues.map((issue) => formatIssueLine(issue))].join('\n') + '\n';
 }
 
 /**

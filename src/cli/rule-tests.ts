@@ -8,10 +8,13 @@
  * Used by `patchbay test` and by the catalog-content tests, so both judge a catalog the same way.
  */
 import path from 'node:path';
-import type { Catalog, RuleDefinition } from '../catalog';
+import { isDeepStrictEqual } from 'node:util';
+import type { Catalog, NotificationExpectation, RuleDefinition } from '../catalog';
 import { readText, type ReadText } from '../catalog/read-text';
 import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
+import { renderNotification, type Notification } from '../runtime/notification';
+import { compileSelect } from '../runtime/select';
 
 /** What a test expects of its event. */
 export type Expectation = 'match' | 'no-match';
@@ -49,6 +52,11 @@ export interface RuleTestResult {
   passed: boolean;
   /** Why the test could not be evaluated (unreadable or invalid event, a filter that fails). */
   error?: string;
+  /**
+   * For a match case that states what the notification says: the target checked and each difference
+   * (`subject: expected "…", rendered "…"`); an empty list when everything agreed.
+   */
+  notification?: { target?: string; subject?: string; mismatches: string[] };
 }
 
 /** Counts of a test run. */
@@ -106,7 +114,9 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
         results.push({ ...base, passed: false, error: loaded.error });
         continue;
       }
-      results.push(evaluateRuleTest(rule, pattern, loaded.event, base));
+      const result = evaluateRuleTest(rule, pattern, loaded.event, base);
+      const expectation = expected === 'match' ? rule.tests.expectations?.find((e) => e.event === file) : undefined;
+      results.push(expectation && result.passed ? checkNotification(rule, expectation, loaded.event, result) : result);
     }
   }
   return results;
@@ -124,6 +134,7 @@ export function summarizeRuleTests(results: readonly RuleTestResult[]): RuleTest
  */
 export function describeRuleTest(result: RuleTestResult): string {
   if (result.error !== undefined) return `error: ${result.error}`;
+  if (result.notification?.mismatches.length) return `notified, but the notification differs: ${result.notification.mismatches.join('; ')}`;
   const notifiedBy = result.targets.filter((t) => t.notified).map((t) => (t.filter ? `target ${t.target}'s filter is true` : `target ${t.target} has no filter`));
   if (result.expected === 'match') {
     if (result.passed) return `notified (pattern matched; ${notifiedBy.join(', ')})`;
@@ -169,6 +180,45 @@ function evaluateRuleTest(
   }
   const notified = matched && targets.some((t) => t.notified);
   return { ...base, pattern: matched, targets, notified, passed: notified === (base.expected === 'match') };
+}
+
+/**
+ * Check what a notified match event's notification says against its case: render it exactly as the notify
+ * function does (select, subject template, SNS sanitising, attributes) for the named or first notifying target.
+ */
+function checkNotification(rule: RuleDefinition, expectation: NotificationExpectation, event: Record<string, unknown>, result: RuleTestResult): RuleTestResult {
+  const notifying = rule.targets.filter(
+    (target) => target.kind === 'function' && target.notify !== undefined && result.targets.some((outcome) => outcome.target === target.id && outcome.notified),
+  );
+  const target = expectation.target !== undefined ? rule.targets.find((candidate) => candidate.id === expectation.target) : notifying[0];
+  const mismatches: string[] = [];
+  if (!target || target.kind !== 'function' || !notifying.includes(target)) {
+    mismatches.push(expectation.target !== undefined ? `target ${expectation.target} does not notify this event` : 'no function target with notify.topic notifies this event');
+    return { ...result, passed: false, notification: { mismatches } };
+  }
+  let fields: Record<string, unknown>;
+  let notification: Notification;
+  try {
+    fields = compileSelect(target.select).evaluate(event);
+    notification = renderNotification({ rule: { name: rule.name, description: rule.description }, event, fields, subject: target.notify?.subject });
+  } catch (error) {
+    return { ...result, passed: false, error: `notification of target ${target.id}: ${describeError(error)}` };
+  }
+  if (expectation.subject !== undefined && expectation.subject !== notification.subject) {
+    mismatches.push(`subject: expected ${JSON.stringify(expectation.subject)}, rendered ${JSON.stringify(notification.subject)}`);
+  }
+  for (const [name, value] of Object.entries(expectation.fields ?? {})) {
+    if (!Object.hasOwn(fields, name)) mismatches.push(`field ${name}: not selected (select has ${Object.keys(fields).join(', ') || 'nothing'})`);
+    else if (!isDeepStrictEqual(fields[name], value)) mismatches.push(`field ${name}: expected ${JSON.stringify(value)}, selected ${JSON.stringify(fields[name])}`);
+  }
+  if (expectation.allFields !== undefined && !isDeepStrictEqual(fields, expectation.allFields)) {
+    mismatches.push(`allFields: expected ${JSON.stringify(expectation.allFields)}, selected ${JSON.stringify(fields)}`);
+  }
+  for (const [name, value] of Object.entries(expectation.attributes ?? {})) {
+    const actual = notification.messageAttributes[name]?.StringValue;
+    if (actual !== value) mismatches.push(`attribute ${name}: expected ${JSON.stringify(value)}, rendered ${actual === undefined ? '(none)' : JSON.stringify(actual)}`);
+  }
+  return { ...result, passed: mismatches.length === 0, notification: { target: target.id, subject: notification.subject, mismatches } };
 }
 
 function describeError(error: unknown): string {

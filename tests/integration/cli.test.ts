@@ -163,8 +163,8 @@ describe('patchbay test', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^patchbay test: invalid catalog \(\d+ problems?\):$/m);
-    expect(run.stderr).toMatch(/^patterns\/broken\/bad\.yml#\/pattern\/source: .*\(line 3, column \d+\)/m);
-    expect(run.stderr).toMatch(/^patterns\/broken\/bad\.yml#\/targets\/0\/notfy: /m);
+    expect(run.stderr).toMatch(/^patterns\/broken\/bad\.yml:3:\d+: \/pattern\/source: .*\[INVALID_EVENT_PATTERN\]$/m);
+    expect(run.stderr).toMatch(/^patterns\/broken\/bad\.yml:\d+:\d+: \/targets\/0\/notfy: .*\[SCHEMA_UNKNOWN_KEY\]$/m);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -183,9 +183,9 @@ describe('Integration: sls package of a broken copy of the full service', () => 
     // Assess
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('Invalid patchbay catalog (3 problems)');
-    expect(run.output).toContain('patterns/iam/bad.yml#/bus: bus "centrl"; a key of custom.patchbay.buses (default, central, auth0, shared, orders)');
-    expect(run.output).toMatch(/patterns\/iam\/bad\.yml#\/targets\/0\/inputTransformer: inputTransformer on an eventBus target; .*cross-account.* \(line 5, column 5\)/);
-    expect(run.output).toMatch(/patterns\/iam\/bad\.yml#\/targets\/1\/filter: filter on an sns target; .* \(line 7, column 5\)/);
+    expect(run.output).toContain(': /bus: bus "centrl"; a key of custom.patchbay.buses (default, central, auth0, shared, orders)');
+    expect(run.output).toMatch(/patterns\/iam\/bad\.yml:5:5: \/targets\/0\/inputTransformer: inputTransformer on an eventBus target; .*cross-account.* \[TARGET_FIELD_NOT_ALLOWED\]/);
+    expect(run.output).toMatch(/patterns\/iam\/bad\.yml:7:5: \/targets\/1\/filter: filter on an sns target; .* \[TARGET_FIELD_NOT_ALLOWED\]/);
     expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
   });
 });
@@ -210,8 +210,8 @@ describe('Integration: sls package with bad custom.patchbay settings', () => {
     // Assess
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('Invalid patchbay catalog (2 problems)');
-    expect(run.output).toContain('serverless.yml#/custom/patchbay/retryPolicy/maximumRetryAttempts: 200; a number from 0 to 185 (line 23, column 29)');
-    expect(run.output).toContain('serverless.yml#/custom/patchbay/buses/default/policy/allow/accounts/0: accounts entry "*": any AWS account could put events on this bus');
+    expect(run.output).toContain('serverless.yml:23:29: /custom/patchbay/retryPolicy/maximumRetryAttempts: 200; a number from 0 to 185 [CONFIG_INVALID]');
+    expect(run.output).toContain('/custom/patchbay/buses/default/policy/allow/accounts/0: accounts entry "*": any AWS account could put events on this bus');
     expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
   });
 });

@@ -207,9 +207,9 @@ describe('Integration: sls package with an invalid pattern file', () => {
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('Invalid patchbay catalog (2 problems)');
     expect(run.output).toContain(
-      'patterns/iam/bad.yml#/pattern/source/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 2, column 22)',
+      'patterns/iam/bad.yml:2:22: /pattern/source/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string [INVALID_EVENT_PATTERN]',
     );
-    expect(run.output).toContain('patterns/iam/bad.yml#/targets/0/function: function "notifier"');
+    expect(run.output).toContain(': /targets/0/function: function "notifier"');
   });
 
   it('writes no template (nor anything else) under .serverless', () => {

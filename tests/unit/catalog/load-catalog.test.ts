@@ -157,7 +157,7 @@ describe('Function: loadCatalog', () => {
 
     // Assess
     expect(issue.message).toBe(
-      'patterns/iam/root-login.yml#/pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string (line 7, column 19)',
+      'patterns/iam/root-login.yml:7:19: /pattern/detail/userIdentity/type/0/prefix: Event pattern is not valid. Reason: prefix match pattern must be a string [INVALID_EVENT_PATTERN]',
     );
   });
 

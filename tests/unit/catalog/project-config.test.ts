@@ -83,7 +83,7 @@ describe('Function: readProjectConfig', () => {
       { code: 'CONFIG_INVALID', filePath: 'serverless.yml', pointer: '/service' },
     ]);
     expect(issues.find((issue) => issue.pointer === '/custom/patchbay/topic')?.message).toBe(
-      `serverless.yml#/custom/patchbay/topic: unknown key "topic"; allowed keys: ${Object.keys(projectConfigSchema.properties).join(', ')}`,
+      `serverless.yml: /custom/patchbay/topic: unknown key "topic"; allowed keys: ${Object.keys(projectConfigSchema.properties).join(', ')} [SCHEMA_UNKNOWN_KEY]`,
     );
   });
 
@@ -278,7 +278,7 @@ describe('Function: readProjectConfig on unresolved Serverless variables', () =>
 
     // Assess
     expect(issues.map((issue) => issue.message)).toEqual([
-      'serverless.yml#/custom/patchbay/buses: "${self:custom.roles.${param:role}.buses}" (a Serverless variable, not resolved outside sls); an object',
+      'serverless.yml: /custom/patchbay/buses: "${self:custom.roles.${param:role}.buses}" (a Serverless variable, not resolved outside sls); an object [CONFIG_INVALID]',
     ]);
   });
 });

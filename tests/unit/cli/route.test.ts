@@ -86,7 +86,7 @@ describe('Function: runRoute (dry run)', () => {
     // Assess
     expect(routeCode).toBe(2);
     expect(testCode).toBe(2);
-    expect(io.err()).toMatch(/^patchbay route: invalid catalog \(1 problem\):\npatterns\/x\.yml#\/targets\/0\/function: .*\[UNKNOWN_FUNCTION\]$/m);
+    expect(io.err()).toMatch(/^patchbay route: invalid catalog \(1 problem\):\npatterns\/x\.yml:2:\d+: \/targets\/0\/function: .*\[UNKNOWN_FUNCTION\]$/m);
     expect(io.err()).toMatch(/^patchbay test: invalid catalog \(1 problem\):$/m);
     fs.rmSync(broken, { recursive: true, force: true });
   });

@@ -82,7 +82,7 @@ describe('Function: compileCatalog limits (tests/fixtures/catalog/limits/<case>)
 
     // Assess
     expect(error.issues.find((issue) => issue.pointer === '/custom/patchbay/trail')?.message).toBe(
-      `serverless.yml#/custom/patchbay/trail: trail name "${'s'.repeat(250)}-test" is 255 characters; at most 128: shorten the service, stage or key (line 10, column 12)`,
+      `serverless.yml:10:12: /custom/patchbay/trail: trail name "${'s'.repeat(250)}-test" is 255 characters; at most 128: shorten the service, stage or key [NAME_TOO_LONG]`,
     );
   });
 

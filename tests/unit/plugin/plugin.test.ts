@@ -110,8 +110,8 @@ describe('Class: PatchbayPlugin', () => {
     // Assess
     expect(error).toBeInstanceOf(FakeServerlessError);
     expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
-    expect((error as Error).message).toContain('patterns/bad.yml#/pattern/source/0/prefix');
-    expect((error as Error).message).toContain('patterns/bad.yml#/targets/0/function');
+    expect((error as Error).message).toContain('patterns/bad.yml:2:22: /pattern/source/0/prefix');
+    expect((error as Error).message).toContain(': /targets/0/function');
   });
 
   it('turns config problems into a Serverless error pointing into serverless.yml, with the line and column of the file', async () => {
@@ -123,7 +123,7 @@ describe('Class: PatchbayPlugin', () => {
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
-    expect((error as Error).message).toMatch(/serverless\.yml#\/custom\/patchbay\/topics\/security\/subscriptions\/0\/protocol: "pigeon"; .* \(line 23, column 23\)/);
+    expect((error as Error).message).toMatch(/serverless\.yml:23:23: \/custom\/patchbay\/topics\/security\/subscriptions\/0\/protocol: "pigeon"; .* \[CONFIG_INVALID\]/);
   });
 
   it('requires the dead-letter queue to be an SQS queue of the service, reported with every other problem', async () => {
@@ -136,7 +136,7 @@ describe('Class: PatchbayPlugin', () => {
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
-    expect((error as Error).message).toContain('serverless.yml#/custom/patchbay/deadLetterQueue: queue "Missing"; the logical ID of an AWS::SQS::Queue under resources.Resources: NotifyDeadLetterQueue');
+    expect((error as Error).message).toContain(': /custom/patchbay/deadLetterQueue: queue "Missing"; the logical ID of an AWS::SQS::Queue under resources.Resources: NotifyDeadLetterQueue');
   });
 
   it('fails with the limit and a positioned issue when a name would be too long for AWS', async () => {
@@ -149,7 +149,7 @@ describe('Class: PatchbayPlugin', () => {
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_LIMITS_EXCEEDED' }));
-    expect((error as Error).message).toContain(`serverless.yml#/custom/patchbay/trail: trail name "${'x'.repeat(130)}-test" is 135 characters; at most 128`);
+    expect((error as Error).message).toContain(`: /custom/patchbay/trail: trail name "${'x'.repeat(130)}-test" is 135 characters; at most 128`);
   });
 
   it('bundles, zips, sets the artifact and the topic env vars, then merges resources and the publish statement', async () => {
