@@ -7,7 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 
-import { REPO_ROOT as REPO, runBin as runCli } from '../support/run-bin';
+import { REPO_ROOT, runBin } from '../support/run-bin';
+
+/** The framework's own test project (a frozen catalog), never the shipped patterns/ and events/. */
+const PROJECT = path.join(REPO_ROOT, 'tests/fixtures/project');
+const runCli: typeof runBin = (args, options = {}) => runBin(args, { cwd: PROJECT, ...options });
 
 
 const event = {
@@ -23,20 +27,20 @@ const event = {
 };
 const pattern = { source: ['aws.dynamodb'], detail: { eventName: ['DeleteTable'] } };
 
-/** Copy what `patchbay test` reads (serverless.yml, patterns/, events/) to a fresh directory. */
+/** Copy the fixture project (serverless.yml, patterns/, events/) to a fresh directory. */
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-cli-'));
-  fs.copyFileSync(path.join(REPO, 'serverless.yml'), path.join(dir, 'serverless.yml'));
-  fs.cpSync(path.join(REPO, 'patterns'), path.join(dir, 'patterns'), { recursive: true });
-  fs.cpSync(path.join(REPO, 'events'), path.join(dir, 'events'), { recursive: true });
+  fs.copyFileSync(path.join(PROJECT, 'serverless.yml'), path.join(dir, 'serverless.yml'));
+  fs.cpSync(path.join(PROJECT, 'patterns'), path.join(dir, 'patterns'), { recursive: true });
+  fs.cpSync(path.join(PROJECT, 'events'), path.join(dir, 'events'), { recursive: true });
   return dir;
 }
 
-/** Number of match + no-match entries over every shipped pattern file, read straight from the YAML. */
+/** Number of match + no-match entries over every fixture pattern file, read straight from the YAML. */
 function countShippedTests(): number {
-  const files = fs.readdirSync(path.join(REPO, 'patterns'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f));
+  const files = fs.readdirSync(path.join(PROJECT, 'patterns'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f));
   return files.reduce((sum, file) => {
-    const doc = YAML.parse(fs.readFileSync(path.join(REPO, 'patterns', file), 'utf8')) as { tests?: { match?: unknown[]; 'no-match'?: unknown[] } };
+    const doc = YAML.parse(fs.readFileSync(path.join(PROJECT, 'patterns', file), 'utf8')) as { tests?: { match?: unknown[]; 'no-match'?: unknown[] } };
     return sum + (doc.tests?.match?.length ?? 0) + (doc.tests?.['no-match']?.length ?? 0);
   }, 0);
 }
@@ -131,7 +135,7 @@ describe('patchbay test-event-pattern', () => {
 });
 
 describe('patchbay test', () => {
-  it('passes every shipped test and prints the summary line', async () => {
+  it('passes every test of the fixture project and prints the summary line', async () => {
     // Prepare
     const expected = countShippedTests();
 

@@ -1,16 +1,19 @@
 /**
- * `patchbay test [--root DIR]`: validate serverless.yml and every pattern file, then run every rule's sample-event
- * tests (see ../rule-tests.ts for what "notified" means).
+ * `patchbay test [--root DIR] [--strict] [--json]`: validate serverless.yml and every pattern file, run every rule's
+ * sample-event tests (see ../rule-tests.ts for what "notified" means), then the catalog checks (../catalog-checks.ts).
  *
- * Prints a table (rule, event, expected, pattern result, filter result, PASS/FAIL), an explanation per failure,
- * and `patchbay test: N passed, M failed`. Exit 0 when every test passes, 1 when one fails, 2 when the catalog is
- * invalid (every issue printed on stderr, one per line).
+ * Prints a table (rule, event, expected, pattern result, filter result, PASS/FAIL), an explanation per failure, the
+ * warnings (`file:line:column: warning: pointer: message [CODE]`), and `patchbay test: N passed, M failed[, W warnings]`.
+ * Exit 0 when every test passes, 1 when one fails (or, with `--strict`, when there is a warning), 2 when the catalog
+ * is invalid (every issue printed on stderr, one per line; with `--json`, also as `{"errors": [...]}` on stdout).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createCachedReadText } from '../../catalog/read-text';
 import type { CliIo } from '../io';
-import { loadProject, loadProjectOrReport } from '../project';
+import { CatalogError, type CatalogIssue } from '../../catalog';
+import { checkCatalog } from '../catalog-checks';
+import { formatCatalogError, loadProject } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
 import { SchemaError, validateSampleEvents, type SampleEventIssue } from '../../schemas';
@@ -20,6 +23,27 @@ import type { CliContext } from './types';
 export interface TestOptions {
   /** Project root. @default the working directory */
   root?: string;
+  /** Fail (exit 1) on warnings too. */
+  strict?: boolean;
+  /** Print one JSON document ({@link TestReportJson}) instead of the table. */
+  json?: boolean;
+}
+
+/**
+ * What `patchbay test --json` prints: stable for tools.
+ * @example
+ * { "passed": 37, "failed": 1, "warnings": [{ "code": "SELECT_ALWAYS_NULL", "filePath": "patterns/ec2/stopped.yml",
+ *     "pointer": "/targets/0/select/instance", "line": 9, "column": 17, "severity": "warning", "message": "…" }],
+ *   "results": [{ "rule": "ec2-stopped", "filePath": "patterns/ec2/stopped.yml", "event": "events/ec2/stopped.json",
+ *     "expected": "match", "pattern": true, "notified": true, "passed": true, "targets": [...] }],
+ *   "schemaIssues": [] }
+ */
+export interface TestReportJson {
+  passed: number;
+  failed: number;
+  warnings: CatalogIssue<string>[];
+  results: RuleTestResult[];
+  schemaIssues: SampleEventIssue[];
 }
 
 /** Exit codes of `patchbay test`. */
@@ -31,7 +55,9 @@ export function registerTestCommand(program: Command, context: CliContext): void
     .command('test')
     .description("validate every pattern file and run each rule's match / no-match sample events")
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
-    .addHelpText('after', '\nExit status: 0 all tests pass, 1 a test fails, 2 invalid catalog.')
+    .option('--strict', 'fail on warnings too')
+    .option('--json', 'print one JSON document (results, warnings) instead of the table')
+    .addHelpText('after', '\nExit status: 0 all tests pass, 1 a test fails (or a warning, with --strict), 2 invalid catalog.')
     .action(async (options: TestOptions) => {
       context.exitCode = await runTest(options, context.io);
     });
@@ -45,9 +71,17 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
   // Each sample event is read once, then shared by the catalog's check, the rule tests and the schema check.
   const readTestEvent = createCachedReadText();
-  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, (root) => loadProject(root, { readTestEvent }));
-  if (!project) return TestExit.INVALID_CATALOG;
+  let project: Awaited<ReturnType<typeof loadProject>>;
+  try {
+    project = await loadProject(rootDir, { readTestEvent });
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    io.stderr.write(formatCatalogError(error, 'test'));
+    if (options.json) io.stdout.write(`${JSON.stringify({ errors: error.issues }, null, 2)}\n`);
+    return TestExit.INVALID_CATALOG;
+  }
   const results = await runRuleTests(project.catalog, project.rootDir, { readTestEvent });
+  const warnings = await checkCatalog(project.catalog, project.rootDir, { readTestEvent });
   let schemaIssues: SampleEventIssue[];
   try {
     schemaIssues = await validateSampleEvents(project.rootDir, { readText: readTestEvent });
@@ -56,15 +90,24 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
     io.stderr.write(`patchbay test: ${error.message}\n`);
     return TestExit.INVALID_CATALOG;
   }
-  io.stdout.write(formatRuleTestReport(results, schemaIssues));
-  return summarizeRuleTests(results).failed > 0 || schemaIssues.length > 0 ? TestExit.FAILED : TestExit.PASSED;
+  const { passed, failed } = summarizeRuleTests(results);
+  if (options.json) {
+    const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, results, schemaIssues };
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings));
+  const failing = failed > 0 || schemaIssues.length > 0 || (options.strict === true && warnings.length > 0);
+  return failing ? TestExit.FAILED : TestExit.PASSED;
 }
 
 /**
  * The report `patchbay test` prints: the table, one explanation line per failure, and the summary line.
  * @example formatRuleTestReport(results).split('\n').at(-2); // 'patchbay test: 38 passed, 0 failed'
  */
-export function formatRuleTestReport(results: readonly RuleTestResult[], schemaIssues: readonly SampleEventIssue[] = []): string {
+export function formatRuleTestReport(
+  results: readonly RuleTestResult[],
+  schemaIssues: readonly SampleEventIssue[] = [],
+  warnings: readonly CatalogIssue<string>[] = [],
+): string {
   const rows = results.map((result) => [
     result.rule,
     result.event,
@@ -81,7 +124,8 @@ export function formatRuleTestReport(results: readonly RuleTestResult[], schemaI
     ...(schemaIssues.length
       ? ['\nSample events that do not follow their event schema:\n', ...schemaIssues.map((i) => `  ${i.message}\n`)]
       : []),
-    `\npatchbay test: ${passed} passed, ${failed + schemaIssues.length} failed\n`,
+    ...(warnings.length ? ['\nWarnings:\n', ...warnings.map((w) => `${w.message}\n`)] : []),
+    `\npatchbay test: ${passed} passed, ${failed + schemaIssues.length} failed${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}\n`,
   ].join('');
 }
 

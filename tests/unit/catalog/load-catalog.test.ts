@@ -261,9 +261,9 @@ describe('Function: loadCatalog', () => {
     }
   });
 
-  it("loads the project's own starter catalog against its serverless.yml", async () => {
+  it('loads a whole project (the fixture copy of the starter catalog) against its serverless.yml', async () => {
     // Prepare
-    const rootDir = path.resolve(__dirname, '../../..');
+    const rootDir = path.resolve(__dirname, '../../fixtures/project');
     const projectConfig = readProjectConfig(await loadServerlessYaml(rootDir));
 
     // Act

@@ -1,6 +1,6 @@
 import { matchEventPattern, parseEventPattern } from '../../../src/pattern';
 import { excludeReplays, REPLAY_NAME_FIELD } from '../../../src/replay';
-import liveEvent from '../../../events/iam/attach-role-policy.json';
+import liveEvent from '../../fixtures/project/events/iam/attach-role-policy.json';
 
 const replayed = { ...liveEvent, [REPLAY_NAME_FIELD]: 'patchbay-dev-default-20250603T091427' };
 const matches = (pattern: Record<string, unknown>, event: unknown) => matchEventPattern(parseEventPattern(pattern), event);

@@ -11,7 +11,7 @@ import type { Project } from '../../../src/cli/project';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const eventBridge = mockClient(EventBridgeClient);
 const sts = mockClient(STSClient);
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../../fixtures/project');
 
 beforeEach(() => {
   eventBridge.reset();
