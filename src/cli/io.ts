@@ -10,6 +10,8 @@ export interface TextSink {
   write(text: string): boolean;
   /** Present on streams: wait for `drain` before writing more. */
   once?(event: 'drain', listener: () => void): unknown;
+  /** True when the sink is a terminal (colour and progress bars are for terminals only). */
+  isTTY?: boolean;
 }
 
 /** Everything a command may use of its process. */
@@ -42,6 +44,7 @@ export function streamSink(stream: NodeJS.WritableStream): TextSink {
   return {
     write: (text) => (closed ? true : stream.write(text)),
     once: (event, listener) => stream.once(event, listener),
+    isTTY: (stream as NodeJS.WriteStream).isTTY === true,
   };
 }
 

@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands';
 import type { CliContext } from './commands/types';
 import { processIo, type CliIo } from './io';
+import { version } from '../../package.json';
 
 /** Exit code for a command line that could not be understood (unknown command or option, missing value). */
 export const USAGE_EXIT_CODE = 2;
@@ -28,6 +29,7 @@ export function createProgram(context: CliContext, commandName?: string): Comman
   const { io } = context;
   const program = new Command('patchbay')
     .description('Declarative Amazon EventBridge routing: test pattern files and route sample events offline.')
+    .version(version, '-V, --version', 'print the patchbay version')
     .exitOverride()
     .showHelpAfterError('(run patchbay help for usage)')
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) });

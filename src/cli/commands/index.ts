@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   replay: () => (require('./replay') as typeof import('./replay')).registerReplayCommand,
   schemas: () => (require('./schemas') as typeof import('./schemas')).registerSchemasCommand,
   match: () => (require('./match') as typeof import('./match')).registerMatchCommand,
+  init: () => (require('./init') as typeof import('./init')).registerInitCommand,
 };
 
 /**
@@ -22,6 +23,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
  * (help, or an unknown command that commander should report with suggestions).
  */
 export function commandsFor(commandName: string | undefined): RegisterCommand[] {
+  if (commandName === '--version' || commandName === '-V') return [];
   const one = commandName !== undefined && Object.hasOwn(COMMAND_LOADERS, commandName) ? COMMAND_LOADERS[commandName] : undefined;
   return one ? [one()] : Object.values(COMMAND_LOADERS).map((load) => load());
 }

@@ -13,6 +13,7 @@ import { createCachedReadText } from '../../catalog/read-text';
 import type { CliIo } from '../io';
 import { CatalogError, type CatalogIssue } from '../../catalog';
 import { checkCatalog } from '../catalog-checks';
+import { painter, type Style } from '../colour';
 import { formatCatalogError, loadProject } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
@@ -94,7 +95,7 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   if (options.json) {
     const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, results, schemaIssues };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings));
+  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings, painter(io.stdout, io.env)));
   const failing = failed > 0 || schemaIssues.length > 0 || (options.strict === true && warnings.length > 0);
   return failing ? TestExit.FAILED : TestExit.PASSED;
 }
@@ -107,6 +108,7 @@ export function formatRuleTestReport(
   results: readonly RuleTestResult[],
   schemaIssues: readonly SampleEventIssue[] = [],
   warnings: readonly CatalogIssue<string>[] = [],
+  paint: (style: Style, text: string) => string = (_style, text) => text,
 ): string {
   const rows = results.map((result) => [
     result.rule,
@@ -118,14 +120,20 @@ export function formatRuleTestReport(
   ]);
   const failures = results.filter((result) => !result.passed);
   const { passed, failed } = summarizeRuleTests(results);
+  // RESULT is the last column, so colouring it after the table is laid out keeps the columns aligned.
+  const table = results.length
+    ? renderTable(['RULE', 'EVENT', 'EXPECTED', 'PATTERN', 'FILTER', 'RESULT'], rows).replace(/ (PASS|FAIL)$/gm, (_, word: string) => ` ${paint(word === 'PASS' ? 'green' : 'red', word)}`)
+    : 'No rule has sample-event tests.\n';
+  const failedCount = failed + schemaIssues.length;
+  const summary = `patchbay test: ${passed} passed, ${failedCount} failed${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
   return [
-    results.length ? renderTable(['RULE', 'EVENT', 'EXPECTED', 'PATTERN', 'FILTER', 'RESULT'], rows) : 'No rule has sample-event tests.\n',
-    ...(failures.length ? ['\nFailures:\n', ...failures.map((r) => `  ${r.rule} ${r.event} (${r.filePath}): ${describeRuleTest(r)}\n`)] : []),
+    table,
+    ...(failures.length ? [`\n${paint('red', 'Failures:')}\n`, ...failures.map((r) => `  ${r.rule} ${r.event} (${r.filePath}): ${describeRuleTest(r)}\n`)] : []),
     ...(schemaIssues.length
       ? ['\nSample events that do not follow their event schema:\n', ...schemaIssues.map((i) => `  ${i.message}\n`)]
       : []),
-    ...(warnings.length ? ['\nWarnings:\n', ...warnings.map((w) => `${w.message}\n`)] : []),
-    `\npatchbay test: ${passed} passed, ${failed + schemaIssues.length} failed${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}\n`,
+    ...(warnings.length ? [`\n${paint('yellow', 'Warnings:')}\n`, ...warnings.map((w) => `${w.message}\n`)] : []),
+    `\n${paint(failedCount > 0 ? 'red' : 'green', summary)}\n`,
   ].join('');
 }
 
