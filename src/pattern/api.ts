@@ -32,6 +32,13 @@ export interface ParseOptions {
    * @default 2048
    */
   maxLengthInChars?: number;
+  /**
+   * The pattern was validated before (by `sls package`, say): skip the wildcard complexity check, the only
+   * check whose cost grows faster than the pattern. Every other check still runs. The runtime sets it when
+   * it loads the manifest at cold start.
+   * @default false
+   */
+  trusted?: boolean;
 }
 
 /** EventBridge's default event-pattern size quota, in characters. */
@@ -44,7 +51,7 @@ export const DEFAULT_MAX_PATTERN_LENGTH = 2048;
  */
 export function parseEventPattern(input: string | object, options: ParseOptions = {}): EventPattern {
   const parsed = typeof input === 'string' ? parsePatternText(input) : input;
-  const branches = compilePattern(parsed);
+  const branches = compilePattern(parsed, { trusted: options.trusted });
   const max = options.maxLengthInChars ?? DEFAULT_MAX_PATTERN_LENGTH;
   if (max > 0) {
     const length = typeof input === 'string' ? input.length : JSON.stringify(input).length;

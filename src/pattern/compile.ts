@@ -45,18 +45,35 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Options of {@link compilePattern}. */
+export interface CompileOptions {
+  /**
+   * Skip the wildcard complexity check (`Rule is too complex …`), for patterns validated before, e.g. by
+   * `sls package`; every other check still runs.
+   * @default false
+   */
+  readonly trusted?: boolean;
+}
+
 /**
  * Compile a parsed pattern.
  * @throws InvalidEventPatternError with EventBridge's reason and the pointer of the problem.
  */
-export function compilePattern(pattern: unknown): Branch[] {
+export function compilePattern(pattern: unknown, options: CompileOptions = {}): Branch[] {
   if (!isPlainObject(pattern)) fail('Filter is not an object', '');
+  const context: Context = { checkComplexity: options.trusted !== true };
   let branches: Map<string, FieldCondition>[] = [];
-  branches = compileObject(pattern, '', [], branches, false);
+  branches = compileObject(context, pattern, '', [], branches, false);
   return branches.map((b) => [...b.values()]);
 }
 
+/** What every step of one compilation needs to know. */
+interface Context {
+  readonly checkComplexity: boolean;
+}
+
 function compileObject(
+  context: Context,
   obj: Record<string, unknown>,
   pointer: string,
   path: string[],
@@ -69,16 +86,16 @@ function compileObject(
     const value = obj[key];
     const at = ptr(pointer, key);
     if (key === '$or') {
-      branches = compileOr(value, at, path, branches);
+      branches = compileOr(context, value, at, path, branches);
       continue;
     }
     if (insideOr && (OPERATORS as readonly string[]).includes(key)) {
       fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`, at);
     }
     if (isPlainObject(value)) {
-      branches = compileObject(value, at, [...path, key], branches, insideOr);
+      branches = compileObject(context, value, at, [...path, key], branches, insideOr);
     } else if (Array.isArray(value)) {
-      const matchers = compileMatchList(value, at);
+      const matchers = compileMatchList(context, value, at);
       const field: FieldCondition = { path: [...path, key].join('.'), matchers };
       if (branches.length === 0) branches = [new Map()];
       for (const b of branches) b.set(field.path, field);
@@ -89,24 +106,24 @@ function compileObject(
   return branches;
 }
 
-function compileOr(value: unknown, pointer: string, path: string[], branches: Map<string, FieldCondition>[]): Map<string, FieldCondition>[] {
+function compileOr(context: Context, value: unknown, pointer: string, path: string[], branches: Map<string, FieldCondition>[]): Map<string, FieldCondition>[] {
   if (!Array.isArray(value)) fail('It must be an Array followed with $or.', pointer);
   const out: Map<string, FieldCondition>[] = [];
   value.forEach((alt, i) => {
     if (!isPlainObject(alt)) fail('Only JSON object is allowed in array of $or relationship.', ptr(pointer, i));
     let forked = branches.map((b) => new Map(b));
     if (forked.length === 0) forked = [new Map()];
-    out.push(...compileObject(alt, ptr(pointer, i), path, forked, true));
+    out.push(...compileObject(context, alt, ptr(pointer, i), path, forked, true));
   });
   if (value.length < 2) fail('There must have at least 2 Objects in $or relationship.', pointer);
   return out;
 }
 
-function compileMatchList(list: unknown[], pointer: string): Matcher[] {
+function compileMatchList(context: Context, list: unknown[], pointer: string): Matcher[] {
   const out: Matcher[] = [];
   list.forEach((item, i) => {
     const at = ptr(pointer, i);
-    if (isPlainObject(item)) out.push(compileMatchExpression(item, at));
+    if (isPlainObject(item)) out.push(compileMatchExpression(context, item, at));
     else if (Array.isArray(item)) fail('Match value must be String, number, true, false, or null', at);
     else if (typeof item === 'string') {
       const ip = ipRangeIfPossible(item);
@@ -123,7 +140,7 @@ function onlyKey(expr: Record<string, unknown>, pointer: string, reason = 'Only 
   if (keys.length > 1) fail(reason, ptr(pointer, keys[1]));
 }
 
-function compileMatchExpression(expr: Record<string, unknown>, pointer: string): Matcher {
+function compileMatchExpression(context: Context, expr: Record<string, unknown>, pointer: string): Matcher {
   const keys = Object.keys(expr);
   if (keys.length === 0) fail('Match expression name not found', pointer);
   const op = keys[0];
@@ -152,7 +169,7 @@ function compileMatchExpression(expr: Record<string, unknown>, pointer: string):
       return m;
     }
     case 'anything-but': {
-      const m = compileAnythingBut(value, at);
+      const m = compileAnythingBut(context, value, at);
       onlyKey(expr, pointer, 'Too many elements in numeric expression');
       return m;
     }
@@ -178,7 +195,7 @@ function compileMatchExpression(expr: Record<string, unknown>, pointer: string):
       return { kind: 'equals-ignore-case', value };
     case 'wildcard': {
       if (typeof value !== 'string') fail('wildcard match pattern must be a string', at);
-      const wildcard = checkedWildcard(value, at);
+      const wildcard = checkedWildcard(context, value, at);
       onlyKey(expr, pointer);
       return { kind: 'wildcard', wildcard };
     }
@@ -187,14 +204,14 @@ function compileMatchExpression(expr: Record<string, unknown>, pointer: string):
   }
 }
 
-function checkedWildcard(value: string, pointer: string): Wildcard {
+function checkedWildcard(context: Context, value: string, pointer: string): Wildcard {
   let w: Wildcard;
   try {
     w = parseWildcard(value);
   } catch (e) {
     fail((e as Error).message, pointer);
   }
-  if (w.segments.length > 1 && wildcardComplexity(w, MAX_WILDCARD_COMPLEXITY + 1) > MAX_WILDCARD_COMPLEXITY) {
+  if (context.checkComplexity && w.segments.length > 1 && wildcardComplexity(w, MAX_WILDCARD_COMPLEXITY + 1) > MAX_WILDCARD_COMPLEXITY) {
     fail(WILDCARD_TOO_COMPLEX, pointer);
   }
   return w;
@@ -252,7 +269,7 @@ function compileNumeric(terms: unknown[], pointer: string): Matcher {
 
 type AnythingButKind = 'plain' | 'equals-ignore-case' | 'prefix' | 'suffix' | 'wildcard';
 
-function compileAnythingBut(value: unknown, pointer: string): Matcher {
+function compileAnythingBut(context: Context, value: unknown, pointer: string): Matcher {
   let kind: AnythingButKind = 'plain';
   let operand = value;
   let at = pointer;
@@ -307,7 +324,7 @@ function compileAnythingBut(value: unknown, pointer: string): Matcher {
     case 'suffix':
       return { kind: 'anything-but-suffix', values };
     case 'wildcard':
-      return { kind: 'anything-but-wildcard', wildcards: values.map((v, i) => checkedWildcard(v, Array.isArray(operand) ? ptr(at, i) : at)) };
+      return { kind: 'anything-but-wildcard', wildcards: values.map((v, i) => checkedWildcard(context, v, Array.isArray(operand) ? ptr(at, i) : at)) };
   }
 }
 

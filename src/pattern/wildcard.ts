@@ -88,50 +88,63 @@ export function matchWildcard(w: Wildcard, text: string): boolean {
 }
 
 /**
- * The largest number of pattern positions a matcher can be in at once over all inputs: the size of the
- * largest state set reached by the subset construction of the wildcard's position automaton.
- * Capped at `cap` to bound the work.
+ * The largest number of pattern positions a matcher can be in at once, over all inputs: the size of the
+ * largest state set the subset construction of the wildcard's position automaton reaches, which is what
+ * EventBridge bounds ("Rule is too complex …"). Linear in the wildcard's length; `cap` only bounds the result.
+ *
+ * Design: write the wildcard `s0*s1*…*sk`. After an input `w`, a star `j` is live once a prefix of `w` has
+ * matched `s0*…*s(j-1)`, and stays live (a star consumes anything); position `t` of segment `sj` (after star
+ * `j`) is live when star `j` is and `w` ends with `sj[0..t)`. Every star can be made live at once (input
+ * `s0 s1 … s(k-1)`) and a live star only adds states, so the maximum is reached with all `k` stars live, and is
+ * `k + max over strings u of Σj #{t < |sj| : sj[0..t) is a suffix of u} + [sk is a suffix of u]` (the last term
+ * is the accepting position). Only the longest suffix of `u` that is a prefix of some segment matters, so `u`
+ * ranges over the nodes of the Aho-Corasick trie of `s1 … sk`, and the sum is the node's own count plus its
+ * failure link's: one pass over the trie in breadth-first order. The subset construction it replaces explored
+ * every reachable state set for every character of the wildcard, quadratic in its distinct characters (4.5 s
+ * for `a*` followed by 3,000 distinct characters); a differential test checks the two agree.
+ *
+ * @param cap - result is `min(complexity, cap)`.
+ * @example wildcardComplexity(parseWildcard('arn:aws:events:us-east-1:*:event-bus/*')); // 5
  */
-export function wildcardComplexity(w: Wildcard, cap = 64): number {
-  // Tokens: literal characters, and STAR (-1) between segments.
-  const tokens: number[] = [];
-  w.segments.forEach((seg, i) => {
-    if (i > 0) tokens.push(-1);
-    for (const ch of seg) tokens.push(ch.codePointAt(0)!);
-  });
-  const n = tokens.length;
-  const closure = (states: Set<number>): Set<number> => {
-    const out = new Set(states);
-    for (const s of states) {
-      let k = s;
-      while (k < n && tokens[k] === -1) out.add(++k);
-    }
-    return out;
-  };
-  const alphabet = [...new Set(tokens.filter((t) => t >= 0)), -2];
-  const key = (s: Set<number>) => [...s].sort((a, b) => a - b).join(',');
-  const start = closure(new Set([0]));
-  const seen = new Set([key(start)]);
-  const queue = [start];
-  let max = start.size;
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const c of alphabet) {
-      const next = new Set<number>();
-      for (const s of current) {
-        if (s >= n) continue;
-        if (tokens[s] === -1) next.add(s);
-        else if (tokens[s] === c) next.add(s + 1);
+export function wildcardComplexity(w: Wildcard, cap = Number.POSITIVE_INFINITY): number {
+  const segs = w.segments;
+  const stars = segs.length - 1;
+  if (stars === 0) return Math.min(1, cap);
+  // Trie of the segments after a star; own[v] = states that node v's string alone makes live.
+  const children: Map<number, number>[] = [new Map()];
+  const own: number[] = [0];
+  for (let j = 1; j <= stars; j++) {
+    let node = 0;
+    for (const ch of segs[j]) {
+      own[node]++; // a proper prefix of sj: one live position of segment j
+      const code = ch.codePointAt(0)!;
+      let next = children[node].get(code);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        own.push(0);
+        children[node].set(code, next);
       }
-      const closed = closure(next);
-      if (closed.size === 0) continue;
-      const k = key(closed);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      max = Math.max(max, closed.size);
-      if (max >= cap || seen.size > 4096) return Math.min(Math.max(max, cap * Number(seen.size > 4096)), cap);
-      queue.push(closed);
+      node = next;
+    }
+    if (j === stars) own[node]++; // the whole last segment: the accepting position
+  }
+  // Breadth-first: failure links, and total[v] = own counts along v's failure chain (every suffix of v in the trie).
+  const fail = new Int32Array(children.length);
+  const total = new Int32Array(children.length);
+  total[0] = own[0];
+  let best = total[0];
+  const queue = [0];
+  for (let head = 0; head < queue.length; head++) {
+    const u = queue[head];
+    for (const [code, v] of children[u]) {
+      let f = u === 0 ? -1 : fail[u];
+      while (f >= 0 && !children[f].has(code)) f = f === 0 ? -1 : fail[f];
+      fail[v] = f < 0 ? 0 : children[f].get(code)!;
+      total[v] = own[v] + total[fail[v]];
+      if (total[v] > best) best = total[v];
+      queue.push(v);
     }
   }
-  return max;
+  return Math.min(stars + best, cap);
 }

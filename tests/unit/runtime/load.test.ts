@@ -1,6 +1,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkEventPattern } from '../../../src/pattern';
 import { compileManifest, isCompiledManifest, loadManifest, type ManifestIssue, type RoutingManifest } from '../../../src/runtime';
 import { fixturePath, readFixture, readManifest } from '../../fixtures/runtime/fixtures';
 
@@ -66,6 +67,19 @@ describe('Function: compileManifest', () => {
     // Assess
     expect(JSON.stringify(manifest.rules[0]!.pattern).length).toBeGreaterThan(2048);
     expect(act).not.toThrow();
+  });
+
+  it('does not run the wildcard complexity check at cold start: the manifest holds patterns sls package validated', () => {
+    // Prepare: a wildcard sls package refuses as too complex (13 live states), which the runtime loads as given.
+    const manifest = readManifest();
+    manifest.rules[0]!.pattern = { source: ['aws.dynamodb'], detail: { eventSource: [{ wildcard: '*:*:*:*:*:event-bus/*' }] } };
+    expect(checkEventPattern(manifest.rules[0]!.pattern as object)?.message).toContain('Rule is too complex');
+
+    // Act
+    const compiled = compileManifest(manifest);
+
+    // Assess: loaded, and matching as the wildcard says.
+    expect(compiled.index.match({ source: 'aws.dynamodb', detail: { eventSource: 'a:b:c:d:e:event-bus/x' } })).toEqual([0]);
   });
 
   it.each(readFixture<InvalidCase[]>('invalid-manifests.json').map((c) => [c.name, c] as const))('reports %s', (_, invalid) => {
