@@ -7,6 +7,8 @@ export const CompilerErrorCode = {
   RULE_NAME_PREFIX_TOO_LONG: 'PATCHBAY_RULE_NAME_PREFIX_TOO_LONG',
   /** Two rules, topics or permissions would get the same logical ID (possible only through a hash coincidence). */
   LOGICAL_ID_COLLISION: 'PATCHBAY_LOGICAL_ID_COLLISION',
+  /** Two bus policy statements of the template would get the same statement ID. */
+  STATEMENT_ID_COLLISION: 'PATCHBAY_STATEMENT_ID_COLLISION',
   /** A target names a function that `functionLogicalIds` does not map. */
   UNKNOWN_FUNCTION: 'PATCHBAY_UNKNOWN_FUNCTION',
   /** A target names a topic that the catalog config does not define. */

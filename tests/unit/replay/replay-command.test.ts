@@ -86,8 +86,8 @@ describe('Command: patchbay replay', () => {
       Destination: {
         Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
         FilterArns: [
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-prod-signin-root-sign-in',
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-prod-iam-policy-attached',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.prod.signin-root-sign-in',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.prod.iam-policy-attached',
         ],
       },
     });
@@ -185,7 +185,7 @@ describe('Command: patchbay replay', () => {
       EventSourceArn: 'arn:aws:events:eu-west-1:111122223333:archive/patchbay-dev-orders',
       Destination: {
         Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/patchbay-dev-orders',
-        FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-orders/patchbay-dev-orders-placed'],
+        FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-orders/patchbay.dev.orders-placed'],
       },
     });
   });
