@@ -29,6 +29,7 @@
 import { topicArnEnv } from '../runtime/manifest';
 import {
   DEFAULT_BUS,
+  sortIssues,
   topicPhysicalName,
   type Catalog,
   type FunctionTargetDefinition,
@@ -39,7 +40,8 @@ import {
 import { busOf, compileArchive, compileBus, compileBusPolicies, busPolicyStatements, resolveBuses, ruleArn, ruleArnExclusion, ruleArnPattern as busRuleArnPattern, type ResolvedBus } from './buses';
 import { getAtt, ref, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
 import { compileDeadLetterQueue, compileDeadLetterQueuePolicy, compileForwardRole, compileTopicKey, compileTopicPolicy, topicKeyStatement, type SourceScope } from './delivery';
-import { CompilerError, CompilerErrorCode } from './errors';
+import { checkDeployment } from './checks';
+import { CompilerError, CompilerErrorCode, type CompilerIssue } from './errors';
 import { checkNameLimits, rulesPerBusWarnings } from './limits';
 import {
   assertUniqueIds,
@@ -75,6 +77,10 @@ export interface CompileCatalogOptions {
   functionLogicalIds?: Record<string, string>;
   /** Project-relative config file, for limit issues. @default 'serverless.yml' */
   configFilePath?: string;
+  /** The stack's Region (`provider.region`): buses elsewhere and global-service events are checked against it. */
+  region?: string;
+  /** The stack's 12-digit account, when known: buses of other accounts are checked against it. */
+  account?: string;
 }
 
 /**
@@ -92,7 +98,8 @@ export interface CompileCatalogOptions {
  *   "functionEnvironment": { "notify": { "PATCHBAY_TOPIC_ARN_SECURITY": { "Ref": "PatchbayTopicSecurity" } } },
  *   "functionPublishTopics": { "notify": ["security"] },
  *   "keyEncryptedTopics": [],
- *   "warnings": []
+ *   "warnings": [],
+ *   "issues": []
  * }
  */
 export interface CompiledCatalog {
@@ -106,8 +113,10 @@ export interface CompiledCatalog {
   functionPublishTopics: Record<string, string[]>;
   /** Sorted keys of the topics encrypted with the patchbay key (those EventBridge publishes to). */
   keyEncryptedTopics: string[];
-  /** Limits nearly reached (80 %), for the plugin to log. */
+  /** Limits nearly reached (80 %) and every warning of {@link CompiledCatalog.issues}, as lines for the plugin to log. */
   warnings: string[];
+  /** Coded warnings of the deployment checks (`severity: 'warning'`, see `./checks`), e.g. `MULTI_HOP_FORWARDING`. */
+  issues: CompilerIssue[];
 }
 
 /** The key SNS topics are encrypted with. @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html */
@@ -122,7 +131,9 @@ export const INPUT_TEMPLATE_MAX_LENGTH = 8192;
  * @throws CompilerError `PATCHBAY_LIMITS_EXCEEDED` with every name, archive-name and bus-policy problem at once
  *   (`issues`, pointing into serverless.yml); `PATCHBAY_UNKNOWN_FUNCTION` (a target's function is not in
  *   `functionLogicalIds`), `PATCHBAY_UNKNOWN_TOPIC`, `PATCHBAY_UNKNOWN_BUS`, `PATCHBAY_RULE_NAME_PREFIX_TOO_LONG`,
- *   `PATCHBAY_LOGICAL_ID_COLLISION`, `PATCHBAY_INVALID_INPUT_TEMPLATE`.
+ *   `PATCHBAY_LOGICAL_ID_COLLISION`, `PATCHBAY_STATEMENT_ID_COLLISION`, `PATCHBAY_INVALID_INPUT_TEMPLATE`;
+ *   `PATCHBAY_DEPLOYMENT_INVALID` with every error of the deployment checks (`./checks`: a bus of another account or
+ *   Region used as a local bus, a reserved bus name, a rule state EventBridge refuses).
  * @example
  * const compiled = compileCatalog(await loadCatalog({ rootDir, config }), { service: 'patchbay', stage: 'dev' });
  * Object.keys(compiled.resources); // ['PatchbayRuleIamRootLogin', ..., 'NotifyPatchbayInvokePermission', 'PatchbayTopicSecurity', ...]
@@ -147,6 +158,10 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
 
   const limitIssues = checkNameLimits(catalog, buses, { service, stage, createsDeadLetterQueue }, { filePath: options.configFilePath, locate: catalog.locate });
   if (limitIssues.length) throw CompilerError.fromIssues(limitIssues);
+  const deploymentIssues = checkDeployment(catalog, buses, { service, stage, region: options.region, account: options.account }, { filePath: options.configFilePath, locate: catalog.locate });
+  const deploymentErrors = deploymentIssues.filter((issue) => issue.severity !== 'warning');
+  if (deploymentErrors.length) throw CompilerError.fromIssues(deploymentErrors, CompilerErrorCode.DEPLOYMENT_INVALID);
+  const deploymentWarnings = sortIssues(deploymentIssues.filter((issue) => issue.severity === 'warning'));
 
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, CfnOutput> = {};
@@ -268,7 +283,15 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     functionPublishTopics[functionKey] = keys;
     functionEnvironment[functionKey] = Object.fromEntries(keys.map((key) => [topicArnEnv(key), ref(topicLogicalId(key))]));
   }
-  return { resources, outputs, functionEnvironment, functionPublishTopics, keyEncryptedTopics, warnings: rulesPerBusWarnings(catalog) };
+  return {
+    resources,
+    outputs,
+    functionEnvironment,
+    functionPublishTopics,
+    keyEncryptedTopics,
+    warnings: [...rulesPerBusWarnings(catalog), ...deploymentWarnings.map((issue) => issue.message)],
+    issues: deploymentWarnings,
+  };
 }
 
 function requireTopic(catalog: Catalog, rule: RuleDefinition, topic: string): void {
