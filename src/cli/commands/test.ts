@@ -10,14 +10,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createCachedReadText } from '../../catalog/read-text';
 import type { CliIo } from '../io';
-import { loadProject, loadProjectOrReport } from '../project';
+import { checkProjectDeployment, deploymentOptions, loadProject, loadProjectOrReport, withDeploymentOptions, type DeploymentFlags } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
 import { SchemaError, validateSampleEvents, type SampleEventIssue } from '../../schemas';
 import type { CliContext } from './types';
 
 /** Options of `patchbay test`. */
-export interface TestOptions {
+export interface TestOptions extends DeploymentFlags {
   /** Project root. @default the working directory */
   root?: string;
 }
@@ -27,8 +27,7 @@ export const TestExit = { PASSED: 0, FAILED: 1, INVALID_CATALOG: 2 } as const;
 
 /** Register the command on `program`. */
 export function registerTestCommand(program: Command, context: CliContext): void {
-  program
-    .command('test')
+  withDeploymentOptions(program.command('test'))
     .description("validate every pattern file and run each rule's match / no-match sample events")
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
     .addHelpText('after', '\nExit status: 0 all tests pass, 1 a test fails, 2 invalid catalog.')
@@ -45,8 +44,15 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
   // Each sample event is read once, then shared by the catalog's check, the rule tests and the schema check.
   const readTestEvent = createCachedReadText();
-  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, (root) => loadProject(root, { readTestEvent }));
+  const project = await loadProjectOrReport(rootDir, 'test', io.stderr, (root) => loadProject(root, { readTestEvent, ...deploymentOptions(options) }));
   if (!project) return TestExit.INVALID_CATALOG;
+  // What only the deployment shows (buses elsewhere, rule states, multi-hop forwarding, ...), as sls package checks it.
+  const deployment = checkProjectDeployment(project);
+  for (const issue of deployment) io.stderr.write(`${issue.message}\n`);
+  if (deployment.some((issue) => issue.severity !== 'warning')) {
+    io.stderr.write(`patchbay test: the catalog cannot be deployed to stage ${project.stage} in ${project.region} (see above)\n`);
+    return TestExit.INVALID_CATALOG;
+  }
   const results = await runRuleTests(project.catalog, project.rootDir, { readTestEvent });
   let schemaIssues: SampleEventIssue[];
   try {
