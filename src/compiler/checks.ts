@@ -9,7 +9,7 @@
  * | `RULE_STATE_NOT_ALLOWED` | error | `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` on a schedule or on a partner bus's rule (EventBridge refuses both) |
  * | `MULTI_HOP_FORWARDING` | warning | a rule forwards to another bus from a bus that receives forwarded events (a forwarding target of this stack, or a bus whose policy admits other accounts): EventBridge does not route events received from a sender bus to a third bus |
  * | `GLOBAL_SERVICE_EVENTS_REGION` | warning | a rule of the default bus matches events of IAM, STS, AWS sign-in or Organizations in a Region other than us-east-1, where those events never arrive |
- * | `CLOUDTRAIL_TRAIL_REQUIRED` | warning | a rule of the default bus matches `AWS API Call via CloudTrail` and `custom.patchbay.trail` is not set: the events arrive only while a trail (this stack's or an organization trail) is logging |
+ * | `CLOUDTRAIL_TRAIL_REQUIRED` | warning | rules of the default bus match `AWS API Call via CloudTrail` and `custom.patchbay.trail` is not set: the events arrive only while a trail (this stack's or an organization trail) is logging; one warning at `/custom/patchbay` listing the rules |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html
@@ -152,6 +152,7 @@ export function checkDeployment(catalog: Catalog, buses: Record<string, Resolved
   }
 
   // Events that arrive only in us-east-1, or only with a trail.
+  const cloudTrailRules: string[] = [];
   for (const rule of catalog.rules) {
     if (rule.bus !== DEFAULT_BUS || rule.pattern === undefined) continue;
     const branches = patternBranches(rule.pattern);
@@ -176,16 +177,19 @@ export function checkDeployment(catalog: Catalog, buses: Record<string, Resolved
         `deploy this rule to ${GLOBAL_SERVICES_REGION}, or forward those events from there to this Region`,
       );
     }
-    if (apiCalls && config.trail === undefined) {
-      report(
-        'warning',
-        DeploymentIssueCode.CLOUDTRAIL_TRAIL_REQUIRED,
-        rule.filePath,
-        '/pattern/detail-type',
-        `rule ${rule.name} matches "${CLOUDTRAIL_API_CALL}" events and custom.patchbay.trail is not set: EventBridge receives them only from a CloudTrail trail that is logging`,
-        'set custom.patchbay.trail, or make sure a trail logs this account and Region (an organization trail does)',
-      );
-    }
+    if (apiCalls && config.trail === undefined) cloudTrailRules.push(rule.filePath);
+  }
+  if (cloudTrailRules.length) {
+    // One warning for the project (not one per rule): the remedy, a trail, is one too.
+    const count = cloudTrailRules.length === 1 ? '1 rule matches' : `${cloudTrailRules.length} rules match`;
+    report(
+      'warning',
+      DeploymentIssueCode.CLOUDTRAIL_TRAIL_REQUIRED,
+      configFile,
+      '/custom/patchbay',
+      `${count} "${CLOUDTRAIL_API_CALL}" events (${cloudTrailRules.join(', ')}) and custom.patchbay.trail is not set: EventBridge receives those events only from a CloudTrail trail that is logging`,
+      'set custom.patchbay.trail, or make sure a trail logs this account and Region (an organization trail does)',
+    );
   }
   return issues;
 }

@@ -405,7 +405,7 @@ export function inputTemplate(ruleName: string, targetId: string): string {
 
 /**
  * The `AWS::Lambda::Permission` that lets EventBridge invoke a function for every rule of this deployment on one
- * bus: `SourceArn` `arn:<partition>:events:<region>:<account>:rule/[<bus>/]<service>-<stage>-*` (Lambda compares
+ * bus: `SourceArn` `arn:<partition>:events:<region>:<account>:rule/[<bus>/]<service>.<stage>.*` (Lambda compares
  * it with ArnLike), `SourceAccount` this account.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
  */
@@ -426,7 +426,7 @@ export function compilePermission(functionLogicalId: string, options: { service:
  * `Fn::Sub` of the ARN of every rule of this deployment on one bus (rules of a custom bus have the bus in their ARN).
  * @param options.bus - a resolved bus, or the name of a bus of this account and Region (`default` for the default bus)
  * @example ruleArnPattern({ service: 'patchbay', stage: 'dev', bus: 'orders' })
- * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay-dev-*' }
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay.dev.*' }
  */
 export function ruleArnPattern(options: { service: string; stage: string; bus: ResolvedBus | string }): { 'Fn::Sub': string } {
   const bus =

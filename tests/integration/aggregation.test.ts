@@ -42,7 +42,9 @@ describe('Example: examples/aggregation', () => {
     it('warns, without failing, that the CloudTrail rules need a trail logging in each member account (the example has none: README)', () => {
       // Assess
       expect(member.run.code).toBe(0);
-      expect(member.run.output).toMatch(/patterns\/member\/forward-iam-changes\.yml:\d+:\d+: warning: \/pattern\/detail-type: .*\[CLOUDTRAIL_TRAIL_REQUIRED\]/);
+      expect(member.run.output).toMatch(
+        /serverless\.yml:\d+:\d+: warning: \/custom\/patchbay: 2 rules match "AWS API Call via CloudTrail" events \(patterns\/member\/forward-iam-changes\.yml, patterns\/member\/forward-root-activity\.yml\) .*\[CLOUDTRAIL_TRAIL_REQUIRED\]/,
+      );
       expect(central.run.output).not.toContain('CLOUDTRAIL_TRAIL_REQUIRED');
     });
 

@@ -183,9 +183,10 @@ describe('Function: compileCatalog (deployment checks)', () => {
     // Assess
     expect(inEurope.map(({ code, filePath, pointer }) => `${code} ${filePath}#${pointer}`)).toEqual([
       'GLOBAL_SERVICE_EVENTS_REGION patterns/iam.yml#/pattern',
-      'CLOUDTRAIL_TRAIL_REQUIRED patterns/iam.yml#/pattern/detail-type',
       'GLOBAL_SERVICE_EVENTS_REGION patterns/signin.yml#/pattern',
+      'CLOUDTRAIL_TRAIL_REQUIRED serverless.yml#/custom/patchbay',
     ]);
+    expect(inEurope[2].message).toMatch(/^serverless\.yml:9:5: warning: \/custom\/patchbay: 1 rule matches "AWS API Call via CloudTrail" events \(patterns\/iam\.yml\) .*\[CLOUDTRAIL_TRAIL_REQUIRED\]$/);
     expect(inVirginia.map(({ code }) => code)).toEqual(['CLOUDTRAIL_TRAIL_REQUIRED']);
     expect(trailed).toEqual([]);
   });
