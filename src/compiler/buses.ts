@@ -4,7 +4,7 @@
  * `AWS::Events::EventBusPolicy` per allowed account, organization and organizational unit, and
  * `AWS::Events::Archive`.
  *
- * Bus policies: one resource per statement, each with a statement ID made of `<service>-<stage>-` and what it
+ * Bus policies: one resource per statement, each with a statement ID made of `<service>-<stage>-<bus key>-` and what it
  * allows (`account-111122223333`, `org-o-a1b2c3d4e5`, the OU's ID `ou-ab12-11111111`): adding or removing an account touches
  * only that statement, and two stacks adding statements to one bus (the default bus, typically) never collide.
  * Every statement grants `events:PutEvents` on that bus only. `Principal: "*"` appears only with an
@@ -19,7 +19,7 @@ import { DEFAULT_BUS, type ArchiveConfig, type BusConfig, type BusPolicyAllow, t
 import { archiveName } from '../replay/names';
 import { getAtt, ref, sub, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
 import { CompilerError, CompilerErrorCode } from './errors';
-import { archiveLogicalId, busLogicalId, busPolicyLogicalId, busPolicyStatementId, customBusPhysicalName, ruleNamePrefix } from './logical-ids';
+import { archiveLogicalId, busLogicalId, busPolicyLogicalId, busPolicyStatementId, customBusPhysicalName, ruleNamePrefix, rulePhysicalName } from './logical-ids';
 
 /** EventBridge's limit of an event bus's resource policy, in characters. @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html */
 export const BUS_POLICY_MAX_LENGTH = 10_240;
@@ -85,10 +85,31 @@ function resolveBus(key: string, bus: BusConfig, options: { service: string; sta
 
 /**
  * The ARN pattern of every rule of this deployment on one bus (Lambda and resource policies compare it with ArnLike).
- * @example ruleArnPattern(defaultBus, 'patchbay', 'dev') // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-*' }
+ * The prefix `<service>.<stage>.` belongs to this service and stage alone (see `rulePhysicalName`); on the default
+ * bus the pattern would also match rules of a bus named `<service>.<stage>.…` (ArnLike's `*` matches `/`), which
+ * {@link ruleArnExclusion} excludes where a condition can say so.
+ * @example ruleArnPattern(defaultBus, 'patchbay', 'dev') // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay.dev.*' }
  */
 export function ruleArnPattern(bus: Pick<ResolvedBus, 'ruleArnPrefix'>, service: string, stage: string): { 'Fn::Sub': string } {
   return sub(`${bus.ruleArnPrefix}${ruleNamePrefix(service, stage)}*`);
+}
+
+/**
+ * The ARN pattern of rules on buses whose name starts with this deployment's rule prefix: what a grant written with
+ * {@link ruleArnPattern} must exclude (`ArnNotLike`), so it admits rules of this deployment's buses only.
+ * @example ruleArnExclusion('patchbay', 'dev') // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay.dev.*\/*' }
+ */
+export function ruleArnExclusion(service: string, stage: string): { 'Fn::Sub': string } {
+  return sub(`${HERE}:rule/${ruleNamePrefix(service, stage)}*/*`);
+}
+
+/**
+ * The exact ARN of one rule of this deployment (text, not `Fn::GetAtt`, so a policy the rule depends on can name it).
+ * @example ruleArn(central, 'aggregation', 'prod', 'root-activity')
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/aggregation-prod-central/aggregation.prod.root-activity' }
+ */
+export function ruleArn(bus: Pick<ResolvedBus, 'ruleArnPrefix'>, service: string, stage: string, ruleName: string): { 'Fn::Sub': string } {
+  return sub(`${bus.ruleArnPrefix}${rulePhysicalName(service, stage, ruleName)}`);
 }
 
 /** Look a bus key up. @throws CompilerError `PATCHBAY_UNKNOWN_BUS`. */
@@ -131,7 +152,7 @@ export interface BusPolicyStatement {
  * organization (`Principal: "*"` + `aws:PrincipalOrgID`), one per organizational unit (`Principal: "*"` +
  * `aws:PrincipalOrgPaths`), each `events:PutEvents` on this bus only.
  * @example busPolicyStatements(central, { accounts: [], organization: 'o-a1b2c3d4e5', organizationalUnits: [] }, 'aggregation', 'prod')
- * // [{ key: 'org-o-a1b2c3d4e5', statementId: 'aggregation-prod-org-o-a1b2c3d4e5', statement: { Effect: 'Allow', Principal: '*',
+ * // [{ key: 'org-o-a1b2c3d4e5', statementId: 'aggregation-prod-central-org-o-a1b2c3d4e5', statement: { Effect: 'Allow', Principal: '*',
  * //   Action: 'events:PutEvents', Resource: {...}, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } } }]
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html
  */
@@ -140,7 +161,7 @@ export function busPolicyStatements(bus: ResolvedBus, allow: BusPolicyAllow, ser
   const add = (key: string, principal: unknown, condition?: IamStatement['Condition']): void => {
     statements.push({
       key,
-      statementId: busPolicyStatementId(service, stage, key),
+      statementId: busPolicyStatementId(service, stage, bus.key, key),
       statement: { Effect: 'Allow', Principal: principal, Action: 'events:PutEvents', Resource: bus.arn, ...(condition ? { Condition: condition } : {}) },
     });
   };

@@ -8,13 +8,17 @@
  *   - `sns`: the topic itself (EventBridge publishes), with the pattern file's input transformer if any;
  *   - `eventBus`: another bus (`RoleArn`: a role allowed `events:PutEvents` on that bus only), the event unchanged;
  *   and on every target a dead-letter queue, and on function and sns targets a `RetryPolicy`;
- * - one `AWS::Lambda::Permission` per targeted function and bus (not per rule): EventBridge may invoke the
- *   function for any rule named `<service>-<stage>-*` on that bus (Lambda matches `SourceArn` with ArnLike);
+ * - one `AWS::Lambda::Permission` per targeted function and bus (not per rule, so a function's policy stays within
+ *   Lambda's 20 KB however many rules it serves): EventBridge may invoke the function for rules named
+ *   `<service>.<stage>.*` on that bus, a prefix no other service or stage can produce (Lambda matches `SourceArn`
+ *   with ArnLike and takes one value);
  * - one `AWS::SNS::Topic` per key of `custom.patchbay.topics` and one `AWS::SNS::Subscription` per subscription;
  *   topics are encrypted with `alias/aws/sns`, except topics EventBridge publishes to (`sns` targets), which use a
- *   customer managed key of this stack and get an `AWS::SNS::TopicPolicy` for this deployment's rules;
+ *   customer managed key of this stack and get an `AWS::SNS::TopicPolicy`, for the exact rules that publish to them;
  * - the dead-letter queue (`PatchbayDeadLetterQueue`, unless serverless.yml names one) and one
- *   `AWS::SQS::QueuePolicy` per queue, for this deployment's rules;
+ *   `AWS::SQS::QueuePolicy` per queue, for the exact rules whose targets use it;
+ * - resource policies, the key policy and forward-role trusts name the exact ARNs of the rules that use them while
+ *   the policy's size allows, otherwise the `<service>.<stage>.*` rules of their buses (`./delivery`);
  * - the buses (`./buses`), the schema registry (`./registry`) and the CloudTrail trail (`./trail`) the config asks for;
  * - per function: the `PATCHBAY_TOPIC_ARN_<KEY>` environment variables and the topic keys it may publish to.
  *
@@ -25,6 +29,7 @@
 import { topicArnEnv } from '../runtime/manifest';
 import {
   DEFAULT_BUS,
+  sortIssues,
   topicPhysicalName,
   type Catalog,
   type FunctionTargetDefinition,
@@ -32,13 +37,15 @@ import {
   type TargetDefinition,
   type TopicConfig,
 } from '../catalog';
-import { busOf, compileArchive, compileBus, compileBusPolicies, busPolicyStatements, resolveBuses, ruleArnPattern as busRuleArnPattern, type ResolvedBus } from './buses';
+import { busOf, compileArchive, compileBus, compileBusPolicies, busPolicyStatements, resolveBuses, ruleArn, ruleArnExclusion, ruleArnPattern as busRuleArnPattern, type ResolvedBus } from './buses';
 import { getAtt, ref, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
-import { compileDeadLetterQueue, compileDeadLetterQueuePolicy, compileForwardRole, compileTopicKey, compileTopicPolicy, topicKeyStatement } from './delivery';
-import { CompilerError, CompilerErrorCode } from './errors';
+import { compileDeadLetterQueue, compileDeadLetterQueuePolicy, compileForwardRole, compileTopicKey, compileTopicPolicy, topicKeyStatement, type SourceScope } from './delivery';
+import { checkDeployment } from './checks';
+import { CompilerError, CompilerErrorCode, type CompilerIssue } from './errors';
 import { checkNameLimits, rulesPerBusWarnings } from './limits';
 import {
   assertUniqueIds,
+  assertUniqueStatementIds,
   DEAD_LETTER_QUEUE_LOGICAL_ID,
   deadLetterQueuePolicyLogicalId,
   forwardRoleLogicalId,
@@ -70,6 +77,10 @@ export interface CompileCatalogOptions {
   functionLogicalIds?: Record<string, string>;
   /** Project-relative config file, for limit issues. @default 'serverless.yml' */
   configFilePath?: string;
+  /** The stack's Region (`provider.region`): buses elsewhere and global-service events are checked against it. */
+  region?: string;
+  /** The stack's 12-digit account, when known: buses of other accounts are checked against it. */
+  account?: string;
 }
 
 /**
@@ -87,7 +98,8 @@ export interface CompileCatalogOptions {
  *   "functionEnvironment": { "notify": { "PATCHBAY_TOPIC_ARN_SECURITY": { "Ref": "PatchbayTopicSecurity" } } },
  *   "functionPublishTopics": { "notify": ["security"] },
  *   "keyEncryptedTopics": [],
- *   "warnings": []
+ *   "warnings": [],
+ *   "issues": []
  * }
  */
 export interface CompiledCatalog {
@@ -101,8 +113,10 @@ export interface CompiledCatalog {
   functionPublishTopics: Record<string, string[]>;
   /** Sorted keys of the topics encrypted with the patchbay key (those EventBridge publishes to). */
   keyEncryptedTopics: string[];
-  /** Limits nearly reached (80 %), for the plugin to log. */
+  /** Limits nearly reached (80 %) and every warning of {@link CompiledCatalog.issues}, as lines for the plugin to log. */
   warnings: string[];
+  /** Coded warnings of the deployment checks (`severity: 'warning'`, see `./checks`), e.g. `MULTI_HOP_FORWARDING`. */
+  issues: CompilerIssue[];
 }
 
 /** The key SNS topics are encrypted with. @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html */
@@ -117,7 +131,9 @@ export const INPUT_TEMPLATE_MAX_LENGTH = 8192;
  * @throws CompilerError `PATCHBAY_LIMITS_EXCEEDED` with every name, archive-name and bus-policy problem at once
  *   (`issues`, pointing into serverless.yml); `PATCHBAY_UNKNOWN_FUNCTION` (a target's function is not in
  *   `functionLogicalIds`), `PATCHBAY_UNKNOWN_TOPIC`, `PATCHBAY_UNKNOWN_BUS`, `PATCHBAY_RULE_NAME_PREFIX_TOO_LONG`,
- *   `PATCHBAY_LOGICAL_ID_COLLISION`, `PATCHBAY_INVALID_INPUT_TEMPLATE`.
+ *   `PATCHBAY_LOGICAL_ID_COLLISION`, `PATCHBAY_STATEMENT_ID_COLLISION`, `PATCHBAY_INVALID_INPUT_TEMPLATE`;
+ *   `PATCHBAY_DEPLOYMENT_INVALID` with every error of the deployment checks (`./checks`: a bus of another account or
+ *   Region used as a local bus, a reserved bus name, a rule state EventBridge refuses).
  * @example
  * const compiled = compileCatalog(await loadCatalog({ rootDir, config }), { service: 'patchbay', stage: 'dev' });
  * Object.keys(compiled.resources); // ['PatchbayRuleIamRootLogin', ..., 'NotifyPatchbayInvokePermission', 'PatchbayTopicSecurity', ...]
@@ -142,6 +158,10 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
 
   const limitIssues = checkNameLimits(catalog, buses, { service, stage, createsDeadLetterQueue }, { filePath: options.configFilePath, locate: catalog.locate });
   if (limitIssues.length) throw CompilerError.fromIssues(limitIssues);
+  const deploymentIssues = checkDeployment(catalog, buses, { service, stage, region: options.region, account: options.account }, { filePath: options.configFilePath, locate: catalog.locate });
+  const deploymentErrors = deploymentIssues.filter((issue) => issue.severity !== 'warning');
+  if (deploymentErrors.length) throw CompilerError.fromIssues(deploymentErrors, CompilerErrorCode.DEPLOYMENT_INVALID);
+  const deploymentWarnings = sortIssues(deploymentIssues.filter((issue) => issue.severity === 'warning'));
 
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, CfnOutput> = {};
@@ -151,18 +171,18 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     resources[id] = resource;
   };
 
-  // Who uses what, per bus: the ArnLike patterns of resource policies list one pattern per bus.
+  // Who uses what: the function permissions list one ArnLike pattern per bus; resource policies the exact rules.
   const busesByFunction = new Map<string, Set<string>>();
   const publishTopics = new Map<string, Set<string>>();
-  const busesByQueue = new Map<string, Set<string>>();
-  const busesBySnsTopic = new Map<string, Set<string>>();
-  const busesByDestination = new Map<string, Set<string>>();
+  const rulesByQueue = new Map<string, Set<RuleDefinition>>();
+  const rulesBySnsTopic = new Map<string, Set<RuleDefinition>>();
+  const rulesByDestination = new Map<string, Set<RuleDefinition>>();
   const setOf = <K, V>(map: Map<K, Set<V>>, key: K): Set<V> => map.get(key) ?? map.set(key, new Set()).get(key)!;
 
   for (const rule of catalog.rules) {
     const ruleBus = busOf(buses, rule.bus, `Rule ${rule.name}`);
     for (const target of rule.targets) {
-      setOf(busesByQueue, target.deadLetterQueue ?? projectQueue).add(rule.bus);
+      setOf(rulesByQueue, target.deadLetterQueue ?? projectQueue).add(rule);
       if (target.kind === 'function') {
         setOf(busesByFunction, target.function).add(rule.bus);
         const topics = setOf(publishTopics, target.function);
@@ -172,16 +192,24 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
         }
       } else if (target.kind === 'sns') {
         requireTopic(catalog, rule, target.sns);
-        setOf(busesBySnsTopic, target.sns).add(rule.bus);
+        setOf(rulesBySnsTopic, target.sns).add(rule);
       } else {
         if (!target.eventBus.startsWith('arn:')) busOf(buses, target.eventBus, `Rule ${rule.name}`);
-        setOf(busesByDestination, target.eventBus).add(rule.bus);
+        setOf(rulesByDestination, target.eventBus).add(rule);
       }
     }
     add(ruleLogicalId(rule.name), `rule ${rule.name}`, compileRule(rule, { service, stage, functionLogicalId, bus: ruleBus, buses, projectQueue }));
   }
 
-  const patterns = (busKeys: Iterable<string>): { 'Fn::Sub': string }[] => [...busKeys].sort().map((key) => busRuleArnPattern(buses[key], service, stage));
+  const scope = (rules: Iterable<RuleDefinition>): SourceScope => {
+    const sorted = [...new Set(rules)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const busKeys = [...new Set(sorted.map((rule) => rule.bus))].sort();
+    return {
+      exact: sorted.map((rule) => ruleArn(buses[rule.bus], service, stage, rule.name)),
+      patterns: busKeys.map((key) => busRuleArnPattern(buses[key], service, stage)),
+      notPatterns: [ruleArnExclusion(service, stage)],
+    };
+  };
 
   for (const [functionKey, keys] of [...busesByFunction].sort(byKey)) {
     for (const bus of [...keys].sort()) {
@@ -189,30 +217,32 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     }
   }
 
-  const keyEncryptedTopics = [...busesBySnsTopic.keys()].sort();
+  const keyEncryptedTopics = [...rulesBySnsTopic.keys()].sort();
   for (const [topicKey, topic] of Object.entries(config.topics).sort(byKey)) {
     const { resources: topicResources } = compileTopic(topicKey, topic, { service, stage, encryptWithPatchbayKey: keyEncryptedTopics.includes(topicKey) });
     for (const [id, resource] of Object.entries(topicResources)) add(id, `topic ${topicKey} ${id}`, resource);
     outputs[topicArnOutputId(topicKey)] = { Description: `ARN of the patchbay topic "${topicKey}"`, Value: ref(topicLogicalId(topicKey)) };
   }
   if (keyEncryptedTopics.length) {
-    add(TOPIC_KEY_LOGICAL_ID, 'topic key', compileTopicKey(service, stage));
-    for (const topicKey of keyEncryptedTopics) add(topicPolicyLogicalId(topicKey), `topic policy ${topicKey}`, compileTopicPolicy(topicKey, patterns(busesBySnsTopic.get(topicKey)!)));
+    add(TOPIC_KEY_LOGICAL_ID, 'topic key', compileTopicKey(service, stage, scope([...rulesBySnsTopic.values()].flatMap((rules) => [...rules]))));
+    for (const topicKey of keyEncryptedTopics) add(topicPolicyLogicalId(topicKey), `topic policy ${topicKey}`, compileTopicPolicy(topicKey, scope(rulesBySnsTopic.get(topicKey)!)));
   }
 
   if (createsDeadLetterQueue) {
     add(DEAD_LETTER_QUEUE_LOGICAL_ID, 'dead-letter queue', compileDeadLetterQueue(service, stage));
     outputs[`${DEAD_LETTER_QUEUE_LOGICAL_ID}Arn`] = { Description: 'ARN of the queue of events EventBridge could not deliver', Value: getAtt(DEAD_LETTER_QUEUE_LOGICAL_ID, 'Arn') };
   }
-  for (const [queue, keys] of [...busesByQueue].sort(byKey)) {
+  for (const [queue, rules] of [...rulesByQueue].sort(byKey)) {
     const policyId = queue === projectQueue ? deadLetterQueuePolicyLogicalId() : deadLetterQueuePolicyLogicalId(queue);
-    add(policyId, `dead-letter queue policy ${queue}`, compileDeadLetterQueuePolicy(queue, patterns(keys)));
+    add(policyId, `dead-letter queue policy ${queue}`, compileDeadLetterQueuePolicy(queue, scope(rules)));
   }
 
-  for (const [destination, keys] of [...busesByDestination].sort(byKey)) {
+  for (const [destination, rules] of [...rulesByDestination].sort(byKey)) {
     const arn = destination.startsWith('arn:') ? destination : buses[destination].arn;
-    add(forwardRoleLogicalId(destination), `forward role ${destination}`, compileForwardRole(destination, arn, patterns(keys), service, stage));
+    add(forwardRoleLogicalId(destination), `forward role ${destination}`, compileForwardRole(destination, arn, scope(rules), service, stage));
   }
+
+  const statementIds: [string, string][] = [];
 
   for (const [key, bus] of Object.entries(config.buses).sort(byKey)) {
     const resolved = buses[key];
@@ -220,7 +250,9 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     for (const [id, resource] of Object.entries(compiled.resources)) add(id, `bus ${key}`, resource);
     Object.assign(outputs, compiled.outputs);
     if (bus.policy) {
-      for (const [id, resource] of Object.entries(compileBusPolicies(resolved, busPolicyStatements(resolved, bus.policy.allow, service, stage)))) {
+      const statements = busPolicyStatements(resolved, bus.policy.allow, service, stage);
+      for (const statement of statements) statementIds.push([statement.statementId, `${key}/${statement.key}`]);
+      for (const [id, resource] of Object.entries(compileBusPolicies(resolved, statements))) {
         add(id, `bus policy ${key} ${id}`, resource);
       }
     }
@@ -242,6 +274,7 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
   }
 
   assertUniqueIds(idNames);
+  assertUniqueStatementIds(statementIds);
 
   const functionEnvironment: CompiledCatalog['functionEnvironment'] = {};
   const functionPublishTopics: CompiledCatalog['functionPublishTopics'] = {};
@@ -250,7 +283,15 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     functionPublishTopics[functionKey] = keys;
     functionEnvironment[functionKey] = Object.fromEntries(keys.map((key) => [topicArnEnv(key), ref(topicLogicalId(key))]));
   }
-  return { resources, outputs, functionEnvironment, functionPublishTopics, keyEncryptedTopics, warnings: rulesPerBusWarnings(catalog) };
+  return {
+    resources,
+    outputs,
+    functionEnvironment,
+    functionPublishTopics,
+    keyEncryptedTopics,
+    warnings: [...rulesPerBusWarnings(catalog), ...deploymentWarnings.map((issue) => issue.message)],
+    issues: deploymentWarnings,
+  };
 }
 
 function requireTopic(catalog: Catalog, rule: RuleDefinition, topic: string): void {
@@ -364,7 +405,7 @@ export function inputTemplate(ruleName: string, targetId: string): string {
 
 /**
  * The `AWS::Lambda::Permission` that lets EventBridge invoke a function for every rule of this deployment on one
- * bus: `SourceArn` `arn:<partition>:events:<region>:<account>:rule/[<bus>/]<service>-<stage>-*` (Lambda compares
+ * bus: `SourceArn` `arn:<partition>:events:<region>:<account>:rule/[<bus>/]<service>.<stage>.*` (Lambda compares
  * it with ArnLike), `SourceAccount` this account.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
  */
@@ -385,7 +426,7 @@ export function compilePermission(functionLogicalId: string, options: { service:
  * `Fn::Sub` of the ARN of every rule of this deployment on one bus (rules of a custom bus have the bus in their ARN).
  * @param options.bus - a resolved bus, or the name of a bus of this account and Region (`default` for the default bus)
  * @example ruleArnPattern({ service: 'patchbay', stage: 'dev', bus: 'orders' })
- * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay-dev-*' }
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay.dev.*' }
  */
 export function ruleArnPattern(options: { service: string; stage: string; bus: ResolvedBus | string }): { 'Fn::Sub': string } {
   const bus =

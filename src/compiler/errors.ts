@@ -7,6 +7,8 @@ export const CompilerErrorCode = {
   RULE_NAME_PREFIX_TOO_LONG: 'PATCHBAY_RULE_NAME_PREFIX_TOO_LONG',
   /** Two rules, topics or permissions would get the same logical ID (possible only through a hash coincidence). */
   LOGICAL_ID_COLLISION: 'PATCHBAY_LOGICAL_ID_COLLISION',
+  /** Two bus policy statements of the template would get the same statement ID. */
+  STATEMENT_ID_COLLISION: 'PATCHBAY_STATEMENT_ID_COLLISION',
   /** A target names a function that `functionLogicalIds` does not map. */
   UNKNOWN_FUNCTION: 'PATCHBAY_UNKNOWN_FUNCTION',
   /** A target names a topic that the catalog config does not define. */
@@ -20,6 +22,12 @@ export const CompilerErrorCode = {
    * name lengths, archive names, bus policy size, resources per stack, template size. `issues` lists each one.
    */
   LIMITS_EXCEEDED: 'PATCHBAY_LIMITS_EXCEEDED',
+  /**
+   * The catalog cannot work where it is deployed: a bus of another account or Region used as a local bus, a bus
+   * name with this deployment's rule prefix, a rule state EventBridge refuses there. `issues` lists each one
+   * ({@link DeploymentIssueCode}, `severity: 'error'`).
+   */
+  DEPLOYMENT_INVALID: 'PATCHBAY_DEPLOYMENT_INVALID',
 } as const;
 /** One of the {@link CompilerErrorCode} values. */
 export type CompilerErrorCode = (typeof CompilerErrorCode)[keyof typeof CompilerErrorCode];
@@ -46,8 +54,35 @@ export const LimitIssueCode = {
 /** One of the {@link LimitIssueCode} values. */
 export type LimitIssueCode = (typeof LimitIssueCode)[keyof typeof LimitIssueCode];
 
-/** A limit problem, pointing into serverless.yml like a catalog issue. */
-export type LimitIssue = CatalogIssue<LimitIssueCode>;
+/**
+ * Codes of the problems only the deployment shows (the compiler's `checkDeployment`, see `./checks`): errors in a
+ * `PATCHBAY_DEPLOYMENT_INVALID` error, warnings in `CompiledCatalog.issues`.
+ *
+ * | code | severity | raised when |
+ * | --- | --- | --- |
+ * | `FOREIGN_BUS` | error | a bus of another account or Region is a rule's bus, has a policy or an archive, or is a discoverer's source |
+ * | `BUS_NAME_RESERVED` | error | a bus's name starts with this deployment's rule prefix `<service>.<stage>.` |
+ * | `RULE_STATE_NOT_ALLOWED` | error | `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` on a schedule or a partner bus's rule |
+ * | `MULTI_HOP_FORWARDING` | warning | a rule forwards to another bus from a bus that receives forwarded events |
+ * | `GLOBAL_SERVICE_EVENTS_REGION` | warning | a default-bus rule matches IAM, STS, sign-in or Organizations events outside us-east-1 |
+ * | `CLOUDTRAIL_TRAIL_REQUIRED` | warning | a default-bus rule matches `AWS API Call via CloudTrail` in a project without `custom.patchbay.trail` |
+ */
+export const DeploymentIssueCode = {
+  FOREIGN_BUS: 'FOREIGN_BUS',
+  BUS_NAME_RESERVED: 'BUS_NAME_RESERVED',
+  RULE_STATE_NOT_ALLOWED: 'RULE_STATE_NOT_ALLOWED',
+  MULTI_HOP_FORWARDING: 'MULTI_HOP_FORWARDING',
+  GLOBAL_SERVICE_EVENTS_REGION: 'GLOBAL_SERVICE_EVENTS_REGION',
+  CLOUDTRAIL_TRAIL_REQUIRED: 'CLOUDTRAIL_TRAIL_REQUIRED',
+} as const;
+/** One of the {@link DeploymentIssueCode} values. */
+export type DeploymentIssueCode = (typeof DeploymentIssueCode)[keyof typeof DeploymentIssueCode];
+
+/** A limit or deployment problem, pointing into serverless.yml or a pattern file like a catalog issue. */
+export type CompilerIssue = CatalogIssue<LimitIssueCode | DeploymentIssueCode>;
+
+/** A limit problem (kept as a name: every compiler issue has this shape). */
+export type LimitIssue = CompilerIssue;
 
 /**
  * The catalog cannot be compiled. The catalog validates what users write, so this means a config the
@@ -74,9 +109,10 @@ export class CompilerError extends Error {
    * One error for several limit problems, listing each (sorted by file, line, pointer).
    * @example CompilerError.fromIssues([issue]).message // 'AWS limits exceeded (1 problem):\n  - serverless.yml#/custom/patchbay/buses/central/policy: ...'
    */
-  static fromIssues(unsorted: LimitIssue[]): CompilerError {
+  static fromIssues(unsorted: LimitIssue[], code: typeof CompilerErrorCode.LIMITS_EXCEEDED | typeof CompilerErrorCode.DEPLOYMENT_INVALID = CompilerErrorCode.LIMITS_EXCEEDED): CompilerError {
     const issues = sortIssues(unsorted);
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    return new CompilerError(CompilerErrorCode.LIMITS_EXCEEDED, `AWS limits exceeded (${count}):\n${issues.map((issue) => `  - ${issue.message}`).join('\n')}`, { issues });
+    const title = code === CompilerErrorCode.LIMITS_EXCEEDED ? 'AWS limits exceeded' : 'Cannot deploy this catalog here';
+    return new CompilerError(code, `${title} (${count}):\n${issues.map((issue) => `  - ${issue.message}`).join('\n')}`, { issues });
   }
 }

@@ -5,7 +5,8 @@
  * AWS limits the template must respect. Pure functions.
  *
  * Public API:
- * - compileCatalog(catalog, { service, stage, functionLogicalIds? }) -> CompiledCatalog   throws CompilerError
+ * - compileCatalog(catalog, { service, stage, region?, account?, functionLogicalIds? }) -> CompiledCatalog   throws CompilerError
+ * - checkDeployment(catalog, buses, { service, stage, region?, account? }) -> coded errors and warnings (./checks)
  * - publishStatements(topicKeys, keyEncryptedTopics) -> IamStatement[]   (snsPublishStatement for the SNS part)
  * - checkStackLimits(catalog, usage, { service }) -> { issues, warnings }   500 resources, 1,000,000 bytes, with a split plan
  * - logical IDs and physical names: ./logical-ids
@@ -16,5 +17,6 @@ export * from './compile-catalog';
 export { resolveBuses, busPolicyStatements, busPolicyLength, BUS_POLICY_MAX_LENGTH, type ResolvedBus, type BusPolicyStatement } from './buses';
 export { topicKeyStatement, DEAD_LETTER_RETENTION_IN_SECONDS } from './delivery';
 export { checkStackLimits, checkNameLimits, rulesPerBusWarnings, STACK_RESOURCES_MAX, TEMPLATE_BYTES_MAX, WARNING_RATIO, type StackUsage } from './limits';
+export { checkDeployment, CLOUDTRAIL_API_CALL, GLOBAL_SERVICE_SOURCES, GLOBAL_SERVICES_REGION, type DeploymentTarget, type CheckContext } from './checks';
 export { registryName } from './registry';
 export { trailName } from './trail';

@@ -115,14 +115,37 @@ export function busPolicyLogicalId(busKey: string, statementKey: string): string
 }
 
 /**
- * EventBridge statement ID of a bus policy statement: `<service>-<stage>-<what it allows>`, so two stacks adding to
- * one bus (the default bus, say) never collide; 1-64 characters of `[A-Za-z0-9_-]` (cut, with a hash, when longer).
- * @example busPolicyStatementId('aggregation', 'prod', 'org-o-a1b2c3d4e5') // 'aggregation-prod-org-o-a1b2c3d4e5'
+ * EventBridge statement ID of a bus policy statement: `<service>-<stage>-<bus key>-<what it allows>`, unique per
+ * bus and per stack, so two stacks adding to one bus (the default bus, say) never collide, and one account allowed
+ * on two buses gives two different IDs (CloudFormation identifies an `AWS::Events::EventBusPolicy` by its statement
+ * ID); 1-64 characters of `[A-Za-z0-9_-]` (cut, with a hash of the full ID, when longer). The compiler checks that
+ * no two statements of a template share one ({@link assertUniqueStatementIds}).
+ * @example busPolicyStatementId('aggregation', 'prod', 'central', 'org-o-a1b2c3d4e5') // 'aggregation-prod-central-org-o-a1b2c3d4e5'
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
  */
-export function busPolicyStatementId(service: string, stage: string, statementKey: string): string {
-  const full = `${service}-${stage}-${statementKey}`.replace(/[^A-Za-z0-9_-]/g, '-');
+export function busPolicyStatementId(service: string, stage: string, busKey: string, statementKey: string): string {
+  const full = `${service}-${stage}-${busKey}-${statementKey}`.replace(/[^A-Za-z0-9_-]/g, '-');
   return full.length <= STATEMENT_ID_MAX_LENGTH ? full : `${full.slice(0, STATEMENT_ID_MAX_LENGTH - 9)}-${shortHash(full)}`;
+}
+
+/**
+ * Throw if two bus policy statements of one template share a statement ID (possible only through a hash
+ * coincidence, or a bus reached under two keys).
+ * @param statements - [statement ID, what it is (bus key and statement key)] pairs
+ * @throws CompilerError `PATCHBAY_STATEMENT_ID_COLLISION`
+ */
+export function assertUniqueStatementIds(statements: Iterable<[string, string]>): void {
+  const seen = new Map<string, string>();
+  for (const [id, what] of statements) {
+    const previous = seen.get(id);
+    if (previous !== undefined) {
+      throw new CompilerError(
+        CompilerErrorCode.STATEMENT_ID_COLLISION,
+        `Bus policy statements ${previous} and ${what} both get statement ID ${JSON.stringify(id)}: EventBridge keeps one statement per ID, so one grant would replace the other; rename a bus key`,
+      );
+    }
+    seen.set(id, what);
+  }
 }
 
 /** EventBridge's limit of a bus policy statement ID. */
@@ -188,12 +211,16 @@ export function serverlessFunctionLogicalId(functionKey: string): string {
 }
 
 /**
- * Physical name of a rule: `<service>-<stage>-<rule>`; when that exceeds 64 characters, the rule part is cut and
- * `-<8 hex digits of the full name's SHA-256>` appended, so the `<service>-<stage>-` prefix (which the Lambda
- * permission's `SourceArn` wildcard relies on) is always kept.
+ * Physical name of a rule: `<service>.<stage>.<rule>`; when that exceeds 64 characters, the rule part is cut and
+ * `-<8 hex digits of the full name's SHA-256>` appended, so the `<service>.<stage>.` prefix is always kept.
+ *
+ * Why dots: Serverless service names (`^[a-zA-Z][0-9a-zA-Z-]+$`) and stages (`^[A-Za-z0-9-]+$`) cannot contain
+ * one, so the prefix names exactly one service and stage. A `-` would not: `<service>-<stage>-*` also matches the
+ * rules of stage `<stage>-eu`, and of a service named `<service>-<stage>`. Grants that cannot list exact rule ARNs
+ * (the Lambda permission, and policies too large for the list) rely on this prefix.
  *
  * @throws CompilerError `PATCHBAY_RULE_NAME_PREFIX_TOO_LONG` when the prefix leaves no room (service + stage > 53 chars).
- * @example rulePhysicalName('patchbay', 'dev', 'iam-root-login') // 'patchbay-dev-iam-root-login'
+ * @example rulePhysicalName('patchbay', 'dev', 'iam-root-login') // 'patchbay.dev.iam-root-login'
  */
 export function rulePhysicalName(service: string, stage: string, ruleName: string): string {
   const prefix = ruleNamePrefix(service, stage);
@@ -209,9 +236,9 @@ export function rulePhysicalName(service: string, stage: string, ruleName: strin
   return `${prefix}${ruleName.slice(0, room)}-${shortHash(full)}`;
 }
 
-/** The prefix every rule name of a deployment starts with: `<service>-<stage>-`. */
+/** The prefix every rule name of a deployment starts with, and no other service or stage's: `<service>.<stage>.`. */
 export function ruleNamePrefix(service: string, stage: string): string {
-  return `${service}-${stage}-`;
+  return `${service}.${stage}.`;
 }
 
 /**

@@ -102,7 +102,7 @@ export default class PatchbayPlugin {
       );
       const catalog = await loadCatalog({ rootDir: this.serverless.serviceDir, config, configSource: source, configFilePath: filePath });
       const functionLogicalIds = Object.fromEntries(service.getAllFunctions().map((key) => [key, provider.naming.getLambdaLogicalId(key)]));
-      const compiled = compileCatalog(catalog, { service: service.service, stage: provider.getStage(), functionLogicalIds, configFilePath: filePath });
+      const compiled = compileCatalog(catalog, { service: service.service, stage: provider.getStage(), region: provider.getRegion(), functionLogicalIds, configFilePath: filePath });
       this.checkStackEstimate(catalog, compiled, filePath);
       return { catalog, compiled };
     });

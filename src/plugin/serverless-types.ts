@@ -47,6 +47,8 @@ export interface Serverless {
   };
   getProvider(name: 'aws'): {
     getStage(): string;
+    /** `--region`, else `provider.region`, else `us-east-1`. */
+    getRegion(): string;
     naming: { getLambdaLogicalId(functionKey: string): string; getRoleLogicalId(): string };
   };
   configSchemaHandler: { defineCustomProperties(schema: object): void };

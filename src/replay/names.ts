@@ -8,7 +8,7 @@
  * | archive | `<service>-<stage>-<bus>`, `/` of the bus -> `-`, cut to 48 characters | 1-48 of `[.\-_A-Za-z0-9]` |
  * | replay | `<archive name>-<yyyymmddThhmmss>` (UTC start time) | 1-64 of `[.\-_A-Za-z0-9]` |
  * | event bus | by `custom.patchbay.buses.<bus>`: see {@link eventBusName} (`default` for the default bus) | 1-256 of `[/.\-_A-Za-z0-9]` |
- * | rule | the compiler's `rulePhysicalName` (`<service>-<stage>-<rule>`, hashed past 64 characters) | 1-64 of `[.\-_A-Za-z0-9]` |
+ * | rule | the compiler's `rulePhysicalName` (`<service>.<stage>.<rule>`, hashed past 64 characters) | 1-64 of `[.\-_A-Za-z0-9]` |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html

@@ -39,6 +39,15 @@ describe('Example: examples/aggregation', () => {
   });
 
   describe('role=member', () => {
+    it('warns, without failing, that the CloudTrail rules need a trail logging in each member account (the example has none: README)', () => {
+      // Assess
+      expect(member.run.code).toBe(0);
+      expect(member.run.output).toMatch(
+        /serverless\.yml:\d+:\d+: warning: \/custom\/patchbay: 2 rules match "AWS API Call via CloudTrail" events \(patterns\/member\/forward-iam-changes\.yml, patterns\/member\/forward-root-activity\.yml\) .*\[CLOUDTRAIL_TRAIL_REQUIRED\]/,
+      );
+      expect(central.run.output).not.toContain('CLOUDTRAIL_TRAIL_REQUIRED');
+    });
+
     it("forwards every rule's events unchanged to the central bus ARN, with the forward role and a dead-letter queue", () => {
       // Prepare
       const template = member.template!;
@@ -67,9 +76,9 @@ describe('Example: examples/aggregation', () => {
       expect(role.Policies).toEqual([
         { PolicyName: 'put-events', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }] } },
       ]);
-      expect(role.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn']).toEqual([
-        { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/aggregation-prod-*' },
-      ]);
+      expect(role.AssumeRolePolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toEqual(
+        ['forward-findings', 'forward-iam-changes', 'forward-root-activity'].map((rule) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/aggregation.prod.${rule}` })),
+      );
     });
 
     it('creates no bus, policy, topic or archive of its own', () => {
@@ -90,7 +99,7 @@ describe('Example: examples/aggregation', () => {
       expect(idsOf(central.template!, 'AWS::Events::EventBusPolicy').map((id) => central.template!.Resources[id].Properties)).toEqual([
         {
           EventBusName: { Ref: 'PatchbayBusCentral' },
-          StatementId: 'aggregation-prod-org-o-a1b2c3d4e5',
+          StatementId: 'aggregation-prod-central-org-o-a1b2c3d4e5',
           Statement: {
             Effect: 'Allow',
             Principal: '*',

@@ -60,10 +60,10 @@ describe('Integration: sls package of the service that uses every feature', () =
 
     // Assess
     expect(statements.map((properties) => properties.StatementId).sort()).toEqual([
-      'full-test-account-111122223333',
-      'full-test-account-444455556666',
-      'full-test-org-o-a1b2c3d4e5',
-      'full-test-ou-ab12-11111111',
+      'full-test-central-account-111122223333',
+      'full-test-central-org-o-a1b2c3d4e5',
+      'full-test-central-ou-ab12-11111111',
+      'full-test-default-account-444455556666',
     ]);
     for (const { Statement } of statements) {
       expect(Statement.Action).toBe('events:PutEvents');

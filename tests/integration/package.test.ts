@@ -67,7 +67,7 @@ describe('Integration: sls package with the patchbay plugin', () => {
     expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Events::Rule')).toHaveLength(2);
     expect(rule.Properties).toEqual(
       expect.objectContaining({
-        Name: 'fixture-test-iam-root-login',
+        Name: 'fixture.test.iam-root-login',
         State: 'ENABLED',
         EventPattern: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } },
       }),
@@ -108,7 +108,7 @@ describe('Integration: sls package with the patchbay plugin', () => {
           FunctionName: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
           Action: 'lambda:InvokeFunction',
           Principal: 'events.amazonaws.com',
-          SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/fixture-test-*' },
+          SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/fixture.test.*' },
           SourceAccount: { Ref: 'AWS::AccountId' },
         },
       },

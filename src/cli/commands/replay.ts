@@ -3,7 +3,7 @@
  *
  * ```
  * patchbay replay --bus default --from 2025-06-03T00:00:00Z --to 2025-06-04T00:00:00Z [--rules a,b]
- *                 [--stage dev] [--region eu-west-1] [--account 111122223333] [--poll-interval-ms 2000] [--root DIR]
+ *                 [--stage dev] [--param k=v] [--region eu-west-1] [--account 111122223333] [--poll-interval-ms 2000] [--root DIR]
  * ```
  * Starts a replay from the bus's archive (`<service>-<stage>-<bus>`) back onto the bus (its physical name from
  * `custom.patchbay.buses`), limited to the named rules
@@ -12,8 +12,11 @@
  * waiting. Exit status: 0 COMPLETED, 1 FAILED (with EventBridge's reason) or any AWS error, 2 bad input (nothing
  * started), 130 cancelled by Ctrl-C.
  *
- * Region: `--region`, else serverless.yml `provider.region` when it is a plain region name, else `us-east-1` (as
- * Serverless does). Account: `--account`, else STS GetCallerIdentity with the usual AWS credentials.
+ * serverless.yml is resolved as `sls package` resolves it (`--stage`, `--param`, `--region`, `${opt:…}`, `${param:…}`,
+ * `${self:…}`, `${env:…}`: see `../serverless-config`), so the archive, bus and rules are those that stage deployed.
+ * Stage: `--stage`, else the resolved `provider.stage`, else `dev`. Region: `--region`, else the resolved
+ * `provider.region`, else `us-east-1` (as Serverless does). Account: `--account`, else STS GetCallerIdentity with
+ * the usual AWS credentials.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeReplay.html
@@ -42,7 +45,7 @@ import {
   type ReplayWindow,
 } from '../../replay';
 import type { CliIo, TextSink } from '../io';
-import { loadProject, loadProjectOrReport, type Project } from '../project';
+import { deploymentOptions, loadProject, loadProjectOrReport, withDeploymentOptions, type LoadProjectOptions, type Project } from '../project';
 import type { CliContext } from './types';
 
 /** Options of `patchbay replay`. */
@@ -55,10 +58,12 @@ export interface ReplayOptions {
   to: string;
   /** Rule names (comma-separated on the command line); all rules of the bus when absent. */
   rules?: string[];
-  /** @default provider.stage of serverless.yml, else 'dev' */
+  /** @default the resolved provider.stage of serverless.yml, else 'dev' */
   stage?: string;
-  /** @default provider.region of serverless.yml, else 'us-east-1' */
+  /** @default the resolved provider.region of serverless.yml, else 'us-east-1' */
   region?: string;
+  /** Serverless parameters, as `sls --param key=value`. */
+  param?: string[];
   /** 12-digit account id. @default STS GetCallerIdentity */
   account?: string;
   /** Time between two DescribeReplay calls, in milliseconds. @default 2000 */
@@ -69,8 +74,8 @@ export interface ReplayOptions {
 
 /** What `patchbay replay` talks to; tests pass mocked clients, a fixed clock, a project and their own signal source. */
 export interface ReplayCommandDeps {
-  /** @default loadProject (serverless.yml and the pattern files of the root) */
-  loadProject?: (rootDir: string) => Promise<Pick<Project, 'serverless' | 'catalog'>>;
+  /** @default loadProject (serverless.yml resolved with the command's --stage/--region/--param, and the pattern files of the root) */
+  loadProject?: (rootDir: string, options: LoadProjectOptions) => Promise<Pick<Project, 'serverless' | 'catalog' | 'stage' | 'region'>>;
   eventBridge?: (region: string) => Pick<EventBridgeClient, 'send'>;
   sts?: (region: string) => Pick<STSClient, 'send'>;
   now?: () => Date;
@@ -80,14 +85,12 @@ export interface ReplayCommandDeps {
 
 /** Register the command on `program`. */
 export function registerReplayCommand(program: Command, context: CliContext): void {
-  program
-    .command('replay')
+  withDeploymentOptions(program.command('replay'), { region: false })
     .description("replay archived events of a bus to its rules (StartReplay) and follow the replay to the end")
     .requiredOption('--bus <key>', 'event bus key, as in the pattern files (default for the default bus)')
     .requiredOption('--from <time>', 'start of the window, ISO 8601 (e.g. 2025-06-03T00:00:00Z)')
     .requiredOption('--to <time>', 'end of the window, ISO 8601, not in the future')
     .option('--rules <names>', 'comma-separated rule names to replay to (default: every rule of the bus)', splitList)
-    .option('--stage <stage>', 'deployment stage (default: provider.stage, else dev)')
     .option('--region <region>', 'AWS region (default: provider.region, else us-east-1)')
     .option('--account <id>', 'AWS account id (default: from STS GetCallerIdentity)')
     .option('--poll-interval-ms <ms>', 'time between DescribeReplay calls', parsePositiveInteger, DEFAULT_POLL_INTERVAL_IN_MILLIS)
@@ -108,11 +111,10 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
  */
 export async function runReplayCommand(options: ReplayOptions, io: CliIo, deps: ReplayCommandDeps = {}): Promise<number> {
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
-  const project = await loadProjectOrReport(rootDir, 'replay', io.stderr, deps.loadProject ?? loadProject);
+  const load = deps.loadProject ?? loadProject;
+  const project = await loadProjectOrReport(rootDir, 'replay', io.stderr, (root) => load(root, deploymentOptions(options)));
   if (!project) return ReplayExit.USAGE;
-  const provider = (project.serverless.provider ?? {}) as Record<string, unknown>;
-  const stage = options.stage ?? plainString(provider.stage, /^[A-Za-z0-9-]+$/) ?? 'dev';
-  const region = options.region ?? plainString(provider.region, /^[a-z]{2}(-[a-z]+)+-\d+$/) ?? 'us-east-1';
+  const { stage, region } = project;
   // custom.patchbay.buses: bus kinds, names and archives (always has `default`, see readProjectConfig).
   const busConfigs = project.catalog.config.buses;
   const catalog: ReplayCatalog = {
@@ -282,10 +284,6 @@ function defaultEventBridge(region: string): EventBridgeClient {
 
 function defaultSts(region: string): STSClient {
   return new STSClient({ region });
-}
-
-function plainString(value: unknown, pattern: RegExp): string | undefined {
-  return typeof value === 'string' && pattern.test(value) ? value : undefined;
 }
 
 function splitList(value: string): string[] {

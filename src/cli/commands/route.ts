@@ -1,5 +1,5 @@
 /**
- * `patchbay route [paths...] [--sns local|dry-run] [--stage dev] [--root DIR]`: route sample events through the
+ * `patchbay route [paths...] [--sns local|dry-run] [--stage S] [--region R] [--param k=v] [--root DIR]`: route sample events through the
  * catalog exactly as the deployed `notify` function does, and show what would be notified.
  *
  * For each function that rules target, the routing manifest is built from the catalog (`buildManifest`, as at
@@ -32,7 +32,7 @@ import {
 import { listEventFiles, readEventFiles, type EventFile } from '../event-files';
 import { writeText, type CliIo } from '../io';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type ReceivedNotification } from '../local-sns';
-import { loadProject, loadProjectOrReport, targetedFunctions } from '../project';
+import { deploymentOptions, loadProject, loadProjectOrReport, targetedFunctions, withDeploymentOptions } from '../project';
 import type { CliContext } from './types';
 
 /** Where `route` sends notifications. */
@@ -43,8 +43,12 @@ export type SnsMode = (typeof SNS_MODES)[number];
 export interface RouteOptions {
   /** @default 'local' */
   sns?: SnsMode;
-  /** Stage of topic names (`<service>-<stage>-<topic>`). @default 'dev' */
+  /** Stage of topic names (`<service>-<stage>-<topic>`), as `sls --stage`. @default the resolved provider.stage, else 'dev' */
   stage?: string;
+  /** As `sls --region`. @default the resolved provider.region, else 'us-east-1' */
+  region?: string;
+  /** Serverless parameters, as `sls --param key=value`. */
+  param?: string[];
   /** Project root. @default the working directory */
   root?: string;
   /** How long to wait for local deliveries per event, in milliseconds. @default 5000 */
@@ -56,12 +60,10 @@ export const RouteExit = { OK: 0, EVENT_FAILED: 1, INVALID: 2 } as const;
 
 /** Register the command on `program`. */
 export function registerRouteCommand(program: Command, context: CliContext): void {
-  program
-    .command('route')
+  withDeploymentOptions(program.command('route'))
     .description('route sample events through the rules and the notify runtime, and show every notification')
     .argument('[paths...]', 'event files or directories of *.json (default: events/)')
     .addOption(new Option('--sns <mode>', 'local: deliver through serverless-offline-sns on 127.0.0.1; dry-run: print the Publish requests').choices(SNS_MODES).default('local'))
-    .option('--stage <stage>', 'stage of the topic names', 'dev')
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
     .addHelpText('after', '\nExit status: 0 all routed, 1 an event or notification failed, 2 invalid catalog or path.')
     .action(async (paths: string[], options: RouteOptions) => {
@@ -87,11 +89,11 @@ interface EventReport {
 export async function runRoute(paths: readonly string[], options: RouteOptions, io: CliIo): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const mode: SnsMode = options.sns ?? 'local';
-  const stage = options.stage ?? 'dev';
   const rootDir = path.resolve(io.cwd, options.root ?? '.');
 
-  const project = await loadProjectOrReport(rootDir, 'route', io.stderr, loadProject);
+  const project = await loadProjectOrReport(rootDir, 'route', io.stderr, (root) => loadProject(root, deploymentOptions(options)));
   if (!project) return RouteExit.INVALID;
+  const { stage } = project;
   let files: string[];
   try {
     files = await listEventFiles(paths, io.cwd, project.rootDir);
@@ -104,7 +106,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
   const manifests = targetedFunctions(catalog).map((functionName) =>
     buildManifest(catalog, { service: catalog.config.service, stage, functionName }),
   );
-  const region = providerRegion(project.serverless);
+  const region = project.region;
 
   const env: RuntimeEnv = { AWS_REGION: region };
   let sns: LocalSns | undefined;
@@ -264,11 +266,4 @@ function formatSummary(summary: RouteSummary, via: string): string {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** `provider.region` of serverless.yml when it is a plain region name, else `us-east-1`. */
-function providerRegion(serverless: Record<string, unknown>): string {
-  const provider = serverless.provider as Record<string, unknown> | undefined;
-  const region = provider?.region;
-  return typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : 'us-east-1';
 }

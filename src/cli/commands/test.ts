@@ -14,14 +14,14 @@ import type { CliIo } from '../io';
 import { CatalogError, type CatalogIssue } from '../../catalog';
 import { checkCatalog } from '../catalog-checks';
 import { painter, type Style } from '../colour';
-import { formatCatalogError, loadProject } from '../project';
+import { checkProjectDeployment, deploymentOptions, formatCatalogError, loadProject, withDeploymentOptions, type DeploymentFlags } from '../project';
 import { describeRuleTest, runRuleTests, summarizeRuleTests, type RuleTestResult } from '../rule-tests';
 import { renderTable } from '../table';
 import { SchemaError, validateSampleEvents, type SampleEventIssue } from '../../schemas';
 import type { CliContext } from './types';
 
 /** Options of `patchbay test`. */
-export interface TestOptions {
+export interface TestOptions extends DeploymentFlags {
   /** Project root. @default the working directory */
   root?: string;
   /** Fail (exit 1) on warnings too. */
@@ -52,8 +52,7 @@ export const TestExit = { PASSED: 0, FAILED: 1, INVALID_CATALOG: 2 } as const;
 
 /** Register the command on `program`. */
 export function registerTestCommand(program: Command, context: CliContext): void {
-  program
-    .command('test')
+  withDeploymentOptions(program.command('test'))
     .description("validate every pattern file and run each rule's match / no-match sample events")
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
     .option('--strict', 'fail on warnings too')
@@ -74,15 +73,32 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   const readTestEvent = createCachedReadText();
   let project: Awaited<ReturnType<typeof loadProject>>;
   try {
-    project = await loadProject(rootDir, { readTestEvent });
+    project = await loadProject(rootDir, { readTestEvent, ...deploymentOptions(options) });
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     io.stderr.write(formatCatalogError(error, 'test'));
-    if (options.json) io.stdout.write(`${JSON.stringify({ errors: error.issues }, null, 2)}\n`);
+    if (options.json) io.stdout.write(`${JSON.stringify({ errors: error.issues }, null, 2)}
+`);
+    return TestExit.INVALID_CATALOG;
+  }
+  // What only the deployment shows (buses elsewhere, rule states, multi-hop forwarding, ...), as sls package checks it:
+  // errors stop the run like an invalid catalog; warnings join the catalog warnings below.
+  const deployment = checkProjectDeployment(project);
+  const deploymentErrors = deployment.filter((issue) => issue.severity !== 'warning');
+  if (deploymentErrors.length) {
+    for (const issue of deploymentErrors) io.stderr.write(`${issue.message}
+`);
+    io.stderr.write(`patchbay test: the catalog cannot be deployed to stage ${project.stage} in ${project.region} (see above)
+`);
+    if (options.json) io.stdout.write(`${JSON.stringify({ errors: deploymentErrors }, null, 2)}
+`);
     return TestExit.INVALID_CATALOG;
   }
   const results = await runRuleTests(project.catalog, project.rootDir, { readTestEvent });
-  const warnings = await checkCatalog(project.catalog, project.rootDir, { readTestEvent });
+  const warnings: CatalogIssue<string>[] = [
+    ...deployment.filter((issue) => issue.severity === 'warning'),
+    ...(await checkCatalog(project.catalog, project.rootDir, { readTestEvent })),
+  ];
   let schemaIssues: SampleEventIssue[];
   try {
     schemaIssues = await validateSampleEvents(project.rootDir, { readText: readTestEvent });

@@ -57,6 +57,11 @@ const orders = rule('orders-created', { bus: 'orders' });
 const catalog: Catalog = { config, rules: [rootLogin, tick, orders] };
 const options = { service: 'patchbay', stage: 'dev', functionLogicalIds: { notify: 'NotifyLambdaFunction', audit: 'AuditLambdaFunction' } };
 
+/** The exact ARN of a rule of this deployment (patchbay, dev), as the compiler writes it. */
+function thisRuleArn(ruleName: string, busPath = ''): { 'Fn::Sub': string } {
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${busPath}patchbay.dev.${ruleName}` };
+}
+
 function thrown(action: () => unknown): unknown {
   try {
     action();
@@ -85,7 +90,7 @@ describe('Function: compileCatalog', () => {
     it('compiles a pattern rule with its name, description, pattern, state and Lambda targets', () => {
       // Assess
       expectResource(resources, 'PatchbayRuleIamRootLogin', 'AWS::Events::Rule', {
-        Name: 'patchbay-dev-iam-root-login',
+        Name: 'patchbay.dev.iam-root-login',
         Description: 'Root signed in',
         EventPattern: { source: ['aws.signin'], detail: { userIdentity: { type: ['Root'] } } },
         State: 'ENABLED',
@@ -106,18 +111,18 @@ describe('Function: compileCatalog', () => {
       const template = target.InputTransformer.InputTemplate;
 
       // Act
-      const delivered = JSON.parse(template.replace('<aws.events.rule-name>', '"patchbay-dev-iam-root-login"').replace('<aws.events.event.json>', '{"source":"aws.signin"}'));
+      const delivered = JSON.parse(template.replace('<aws.events.rule-name>', '"patchbay.dev.iam-root-login"').replace('<aws.events.event.json>', '{"source":"aws.signin"}'));
 
       // Assess
       expect(template).toBe('{"patchbay":{"rule":"iam-root-login","target":"notify","ruleArnName":<aws.events.rule-name>},"event":<aws.events.event.json>}');
       expect(target.InputTransformer).not.toHaveProperty('InputPathsMap');
-      expect(delivered).toEqual({ patchbay: { rule: 'iam-root-login', target: 'notify', ruleArnName: 'patchbay-dev-iam-root-login' }, event: { source: 'aws.signin' } });
+      expect(delivered).toEqual({ patchbay: { rule: 'iam-root-login', target: 'notify', ruleArnName: 'patchbay.dev.iam-root-login' }, event: { source: 'aws.signin' } });
     });
 
     it('compiles a schedule rule with ScheduleExpression and a default description', () => {
       // Assess
       expectResource(resources, 'PatchbayRuleOpsTick', 'AWS::Events::Rule', {
-        Name: 'patchbay-dev-ops-tick',
+        Name: 'patchbay.dev.ops-tick',
         Description: 'patchbay rule from patterns/ops-tick.yml',
         ScheduleExpression: 'rate(5 minutes)',
         State: 'DISABLED',
@@ -139,7 +144,7 @@ describe('Function: compileCatalog', () => {
 
       // Assess
       expect(name).toHaveLength(64);
-      expect(name).toMatch(/^patchbay-dev-very-long-x+-[0-9a-f]{8}$/);
+      expect(name).toMatch(/^patchbay\.dev\.very-long-x+-[0-9a-f]{8}$/);
     });
   });
 
@@ -173,12 +178,8 @@ describe('Function: compileCatalog', () => {
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sqs:SendMessage',
               Condition: {
-                ArnLike: {
-                  'aws:SourceArn': [
-                    { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-*' },
-                    { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay-dev-*' },
-                  ],
-                },
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                ArnEquals: { 'aws:SourceArn': [thisRuleArn('iam-root-login'), thisRuleArn('ops-tick'), thisRuleArn('orders-created', 'orders/')] },
               },
             },
           ],
@@ -250,7 +251,7 @@ describe('Function: compileCatalog', () => {
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sns:Publish',
               Resource: { Ref: 'PatchbayTopicSecurity' },
-              Condition: { ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-*' }] } },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:SourceArn': [thisRuleArn('s3-bucket-deleted')] } },
             },
           ],
         },
@@ -326,7 +327,7 @@ describe('Function: compileCatalog', () => {
               Action: 'sts:AssumeRole',
               Condition: {
                 StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-                ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-*' }] },
+                ArnEquals: { 'aws:SourceArn': [thisRuleArn('guardduty-finding')] },
               },
             },
           ],
@@ -387,13 +388,13 @@ describe('Function: compileCatalog', () => {
       expectResource(busResources, 'PatchbayRuleAuth0FailedLogin', 'AWS::Events::Rule', { EventBusName: { Ref: 'PatchbayBusAuth0' } });
       expectResource(busResources, 'PatchbayRuleSharedEvent', 'AWS::Events::Rule', { EventBusName: 'arn:aws:events:eu-west-1:444455556666:event-bus/shared' });
       expectResource(busResources, 'NotifyPatchbayInvokePermissionCentral', 'AWS::Lambda::Permission', {
-        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-central/patchbay-dev-*' },
+        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-central/patchbay.dev.*' },
       });
       expectResource(busResources, 'NotifyPatchbayInvokePermissionAuth0', 'AWS::Lambda::Permission', {
-        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/aws.partner/auth0.com/example-tenant/auth0.logs/patchbay-dev-*' },
+        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/aws.partner/auth0.com/example-tenant/auth0.logs/patchbay.dev.*' },
       });
       expectResource(busResources, 'NotifyPatchbayInvokePermissionShared', 'AWS::Lambda::Permission', {
-        SourceArn: { 'Fn::Sub': 'arn:aws:events:eu-west-1:444455556666:rule/shared/patchbay-dev-*' },
+        SourceArn: { 'Fn::Sub': 'arn:aws:events:eu-west-1:444455556666:rule/shared/patchbay.dev.*' },
       });
     });
 
@@ -407,7 +408,7 @@ describe('Function: compileCatalog', () => {
         expect.arrayContaining([
           {
             EventBusName: { Ref: 'PatchbayBusCentral' },
-            StatementId: 'patchbay-dev-account-111122223333',
+            StatementId: 'patchbay-dev-central-account-111122223333',
             Statement: {
               Effect: 'Allow',
               Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111122223333:root' } },
@@ -417,7 +418,7 @@ describe('Function: compileCatalog', () => {
           },
           {
             EventBusName: { Ref: 'PatchbayBusCentral' },
-            StatementId: 'patchbay-dev-org-o-a1b2c3d4e5',
+            StatementId: 'patchbay-dev-central-org-o-a1b2c3d4e5',
             Statement: {
               Effect: 'Allow',
               Principal: '*',
@@ -428,7 +429,7 @@ describe('Function: compileCatalog', () => {
           },
           {
             EventBusName: { Ref: 'PatchbayBusCentral' },
-            StatementId: 'patchbay-dev-ou-ab12-11111111',
+            StatementId: 'patchbay-dev-central-ou-ab12-11111111',
             Statement: {
               Effect: 'Allow',
               Principal: '*',
@@ -437,7 +438,7 @@ describe('Function: compileCatalog', () => {
               Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'] } },
             },
           },
-          expect.objectContaining({ EventBusName: 'default', StatementId: 'patchbay-dev-account-444455556666' }),
+          expect.objectContaining({ EventBusName: 'default', StatementId: 'patchbay-dev-default-account-444455556666' }),
         ]),
       );
       expect(securityProblems(busResources)).toEqual([]);
@@ -456,7 +457,7 @@ describe('Function: compileCatalog', () => {
       const after = ids(['777788889999', '444455556666']);
 
       // Assess
-      const kept = Object.entries(before).find(([, sid]) => sid === 'patchbay-dev-account-444455556666')!;
+      const kept = Object.entries(before).find(([, sid]) => sid === 'patchbay-dev-central-account-444455556666')!;
       expect(after[kept[0]]).toBe(kept[1]);
       expect(Object.keys(after)).toHaveLength(2);
     });
@@ -578,11 +579,11 @@ describe('Function: compileCatalog', () => {
         FunctionName: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
         Action: 'lambda:InvokeFunction',
         Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay-dev-*' },
+        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/patchbay.dev.*' },
         SourceAccount: { Ref: 'AWS::AccountId' },
       });
       expectResource(resources, 'NotifyPatchbayInvokePermissionOrders', 'AWS::Lambda::Permission', {
-        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay-dev-*' },
+        SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/patchbay.dev.*' },
       });
     });
 

@@ -50,10 +50,10 @@ describe('Module: logical-ids', () => {
   });
 
   it('keeps physical rule names within 64 characters', () => {
-    expect(rulePhysicalName('patchbay', 'dev', 'iam-root-login')).toBe('patchbay-dev-iam-root-login');
+    expect(rulePhysicalName('patchbay', 'dev', 'iam-root-login')).toBe('patchbay.dev.iam-root-login');
     const long = rulePhysicalName('patchbay', 'dev', 'r'.repeat(64));
     expect(long).toHaveLength(64);
-    expect(long.startsWith('patchbay-dev-rrr')).toBe(true);
+    expect(long.startsWith('patchbay.dev.rrr')).toBe(true);
     expect(rulePhysicalName('patchbay', 'dev', 'r'.repeat(64))).not.toBe(rulePhysicalName('patchbay', 'dev', `${'r'.repeat(63)}s`));
   });
 

@@ -52,6 +52,7 @@ function fakeServerless(serviceDir: string, functions: Record<string, Serverless
     },
     getProvider: () => ({
       getStage: () => 'test',
+      getRegion: () => 'us-east-1',
       naming: { getLambdaLogicalId: (key: string) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`, getRoleLogicalId: () => 'IamRoleLambdaExecution' },
     }),
     configSchemaHandler: { defineCustomProperties: (schema: object) => void schemas.push(schema) },

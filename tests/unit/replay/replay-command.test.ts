@@ -55,7 +55,11 @@ const OPTIONS: ReplayOptions = {
   account: '111122223333',
   pollIntervalMs: 1,
 };
-const deps: ReplayCommandDeps = { loadProject: async () => project, now: () => new Date('2025-06-04T10:15:00Z') };
+const deps: ReplayCommandDeps = {
+  // As loadProject answers: the stage and Region of the command line, else of serverless.yml (dev, us-east-1 here).
+  loadProject: async (_rootDir, options) => ({ ...project, stage: options.stage ?? 'dev', region: options.region ?? 'us-east-1' }),
+  now: () => new Date('2025-06-04T10:15:00Z'),
+};
 const run = (io: CliIo, options: Partial<ReplayOptions> = {}) => runReplayCommand({ ...OPTIONS, ...options }, io, deps);
 
 describe('Command: patchbay replay', () => {
@@ -86,8 +90,8 @@ describe('Command: patchbay replay', () => {
       Destination: {
         Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
         FilterArns: [
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-prod-signin-root-sign-in',
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-prod-iam-policy-attached',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.prod.signin-root-sign-in',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.prod.iam-policy-attached',
         ],
       },
     });
@@ -185,7 +189,7 @@ describe('Command: patchbay replay', () => {
       EventSourceArn: 'arn:aws:events:eu-west-1:111122223333:archive/patchbay-dev-orders',
       Destination: {
         Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/patchbay-dev-orders',
-        FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-orders/patchbay-dev-orders-placed'],
+        FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-orders/patchbay.dev.orders-placed'],
       },
     });
   });
@@ -238,5 +242,50 @@ describe('Command: patchbay replay (command line, shipped project)', () => {
     expect(await runMain(io, '--account', '111122223333', '--poll-interval-ms', '0')).toBe(2);
     expect(io.err.text()).toContain('must be a whole number of milliseconds');
     expect(eventBridge.calls()).toHaveLength(0);
+  });
+});
+
+describe('Command: patchbay replay (serverless.yml resolved as sls package resolves it)', () => {
+  const WINDOW = ['--from', '2025-06-03T00:00:00Z', '--to', '2025-06-04T00:00:00Z', '--account', '111122223333', '--poll-interval-ms', '1'];
+  const runIn = (dir: string, ...args: string[]) => {
+    const io = testIo();
+    return main(['node', 'patchbay', 'replay', '--root', dir, ...WINDOW, ...args], io).then((code) => ({ code, io }));
+  };
+  beforeEach(() => {
+    eventBridge.on(StartReplayCommand).resolves({ State: 'STARTING' });
+    eventBridge.on(DescribeReplayCommand).resolves({ State: 'COMPLETED' });
+  });
+
+  it('replays the archive of the stage serverless.yml resolves to (${opt:stage, "test"}) when --stage is left out', async () => {
+    // Act
+    const { code } = await runIn('tests/fixtures/service-full', '--bus', 'default');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input.EventSourceArn).toBe('arn:aws:events:us-east-1:111122223333:archive/full-test-default');
+  });
+
+  it('resolves ${param:role} and ${self:custom.roles.${param:role}...} of the aggregation example from --param, as sls does', async () => {
+    // Act
+    const { code } = await runIn('examples/aggregation', '--stage', 'prod', '--param', 'role=central', '--bus', 'central');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input).toEqual(
+      expect.objectContaining({
+        EventSourceArn: 'arn:aws:events:us-east-1:111122223333:archive/aggregation-prod-central',
+        Destination: expect.objectContaining({ Arn: 'arn:aws:events:us-east-1:111122223333:event-bus/aggregation-prod-central' }),
+      }),
+    );
+  });
+
+  it('says which variable cannot be resolved, where, when a --param is missing (exit 2, nothing started)', async () => {
+    // Act
+    const { code, io } = await runIn('examples/aggregation', '--stage', 'prod', '--bus', 'central');
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err.text()).toMatch(/serverless\.yml:\d+:\d+: \/custom\/patchbay\/patternsDir: Cannot resolve variable at "custom\.patchbay\.patternsDir": Value not found at "param" source.*\[CONFIG_INVALID\]/);
+    expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(0);
   });
 });

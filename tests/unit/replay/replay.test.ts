@@ -107,8 +107,8 @@ describe('Function: planReplay', () => {
       Destination: {
         Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
         FilterArns: [
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-iam-root-login',
-          'arn:aws:events:eu-west-1:111122223333:rule/patchbay-dev-dynamodb-delete-table',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.dev.iam-root-login',
+          'arn:aws:events:eu-west-1:111122223333:rule/patchbay.dev.dynamodb-delete-table',
         ],
       },
     });
@@ -117,7 +117,7 @@ describe('Function: planReplay', () => {
   it('uses rule/<bus>/<rule> ARNs on a custom bus, and no filter when no rules are named', () => {
     expect(planReplay({ ...request, bus: 'audit', rules: ['a'] }).input.Destination).toEqual({
       Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/audit',
-      FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay-dev-a'],
+      FilterArns: ['arn:aws:events:eu-west-1:111122223333:rule/audit/patchbay.dev.a'],
     });
     expect(planReplay({ ...request, rules: [] }).input.Destination).toEqual({ Arn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default' });
   });

@@ -1,0 +1,112 @@
+/**
+ * `patchbay test` sees what `sls package` sees: serverless.yml resolved with --stage, --region, --param and the
+ * variables of the file, and the compiler's deployment checks (errors fail, warnings are shown and do not).
+ */
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { runTest } from '../../../src/cli/commands/test';
+import { bufferSink, type CliIo } from '../../../src/cli/io';
+import { writeFixtureProject } from './fixture-project';
+
+function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+  const stdout = bufferSink();
+  const stderr = bufferSink();
+  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
+}
+
+const signin = 'pattern:\n  source: [aws.signin]\ntargets:\n  - function: notify\n    notify: { topic: security }\n';
+
+describe('Function: runTest (deployment checks and resolved configuration)', () => {
+  let root: string;
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('shows a coded warning with file, line and pointer and still passes (sign-in events outside us-east-1)', async () => {
+    // Prepare: the fixture deploys to eu-west-1
+    root = writeFixtureProject({ 'patterns/signin.yml': signin });
+    const io = testIo(root);
+
+    // Act
+    const code = await runTest({}, io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.err()).toMatch(/^patterns\/signin\.yml:2:3: warning: \/pattern: rule signin matches events of aws\.signin and is deployed to eu-west-1: .* \[GLOBAL_SERVICE_EVENTS_REGION\]$/m);
+  });
+
+  it('takes the Region from --region, as sls does', async () => {
+    // Prepare
+    root = writeFixtureProject({ 'patterns/signin.yml': signin });
+    const io = testIo(root);
+
+    // Act
+    const code = await runTest({ region: 'us-east-1' }, io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.err()).toBe('');
+  });
+
+  it('fails with exit 2 on a deployment error (a CloudTrail-management-events state on a schedule)', async () => {
+    // Prepare
+    root = writeFixtureProject({ 'patterns/tick.yml': 'state: ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS\nschedule: rate(1 hour)\ntargets:\n  - function: audit\n' });
+    const io = testIo(root);
+
+    // Act
+    const code = await runTest({}, io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/^patterns\/tick\.yml:1:8: \/state: state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS on a schedule rule; .* \[RULE_STATE_NOT_ALLOWED\]$/m);
+  });
+
+  it('resolves ${env:...} like sls (the Region from the environment)', async () => {
+    // Prepare
+    root = writeFixtureProject({
+      'serverless.yml': "service: fixture\nprovider: { name: aws, region: \"${env:PATCHBAY_TEST_REGION, 'us-east-1'}\" }\nfunctions:\n  notify: { handler: h.handler }\ncustom:\n  patchbay:\n    topics: { security: { subscriptions: [] } }\n",
+      'patterns/signin.yml': signin,
+    });
+    process.env.PATCHBAY_TEST_REGION = 'eu-central-1';
+    const io = testIo(root);
+
+    // Act
+    const code = await runTest({}, io).finally(() => delete process.env.PATCHBAY_TEST_REGION);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.err()).toContain('is deployed to eu-central-1');
+  });
+
+  it('resolves ${opt:stage}, ${sls:stage}, ${self:...} and ${param:...} like sls: the stage picks the patterns directory and topics', async () => {
+    // Prepare
+    root = writeFixtureProject({
+      'serverless.yml': [
+        'service: fixture',
+        "provider: { name: aws, region: us-east-1, stage: \"${opt:stage, 'dev'}\" }",
+        'params:',
+        '  prod: { topics: { security: { subscriptions: [] } } }',
+        '  default: { topics: { operations: { subscriptions: [] } } }',
+        'custom:',
+        '  dirs: { dev: patterns/dev, prod: patterns/prod }',
+        '  patchbay:',
+        '    patternsDir: ${self:custom.dirs.${sls:stage}}',
+        '    topics: ${param:topics}',
+        'functions:',
+        '  notify: { handler: handlers/notify.handler }',
+        '',
+      ].join('\n'),
+      'patterns/prod/a.yml': 'pattern: { source: [acme] }\ntargets:\n  - function: notify\n    notify: { topic: security }\n',
+      'patterns/dev/b.yml': 'pattern: { source: [acme] }\ntargets:\n  - function: notify\n    notify: { topic: nope }\n',
+    });
+
+    // Act
+    const prod = await runTest({ stage: 'prod' }, testIo(root));
+    const io = testIo(root);
+    const dev = await runTest({}, io);
+
+    // Assess: prod finds patterns/prod and topic "security" (params.prod); dev finds patterns/dev, whose topic does not exist
+    expect(prod).toBe(0);
+    expect(dev).toBe(2);
+    expect(io.err()).toContain('patterns/dev/b.yml');
+    expect(io.err()).toContain('[UNKNOWN_TOPIC]');
+  });
+});
