@@ -36,7 +36,9 @@ export {
 export {
   DRY_RUN_LABEL,
   LOCAL_ACCOUNT_ID,
+  SNS_CLIENT_ENV,
   SNS_MAX_ATTEMPTS,
+  SNS_TIMEOUTS,
   createPublishRequest,
   createSnsClient,
   ensureTopic,
@@ -47,10 +49,13 @@ export {
   resolveRegion,
   resolveTopicArn,
   snsEndpoint,
+  wellFormedRequests,
   type PublishMode,
   type PublishRequest,
   type RuntimeEnv,
 } from './publish';
+export { PUBLISH_RETRY_DEFAULTS, PublishRetryStrategy, maxTotalBackoffMs, type PublishRetryOptions } from './retry';
+export { isWellFormedString, toWellFormedDeep, toWellFormedString } from './well-formed';
 export {
   processEvent,
   type NotificationResult,
