@@ -16,6 +16,7 @@ export {
   type CompiledRule,
   type CompiledTarget,
 } from './load';
+export { SCHEDULED_EVENT, checkDelivery, checkEventEnvelope } from './delivery';
 export { classifyInput, routeEvent, type ClassifiedInput, type EventBridgeEvent, type Route } from './route';
 export {
   DEFAULT_SUBJECT_TEMPLATE,
