@@ -10,6 +10,8 @@
  * | `ExpressionEvaluationError` | `EXPRESSION_EVALUATION_FAILED` | no |
  * | `InvalidInputError`         | `INVALID_INPUT`                | no |
  * | `UnknownRuleError`          | `UNKNOWN_RULE`                 | no (stale manifest) |
+ * | `InvalidDeliveryError`      | `INVALID_DELIVERY`             | no (forged or corrupt delivery) |
+ * | `InvalidConfigurationError` | `INVALID_CONFIGURATION`        | no (fix the function's environment) |
  * | `PublishError`              | `PUBLISH_FAILED`               | often (throttling, 5xx, network) |
  * | `NotifyError`               | `NOTIFY_FAILED`                | for its `PublishError`s |
  */
@@ -21,6 +23,8 @@ export const RuntimeErrorCode = {
   EXPRESSION_EVALUATION_FAILED: 'EXPRESSION_EVALUATION_FAILED',
   INVALID_INPUT: 'INVALID_INPUT',
   UNKNOWN_RULE: 'UNKNOWN_RULE',
+  INVALID_DELIVERY: 'INVALID_DELIVERY',
+  INVALID_CONFIGURATION: 'INVALID_CONFIGURATION',
   PUBLISH_FAILED: 'PUBLISH_FAILED',
   NOTIFY_FAILED: 'NOTIFY_FAILED',
 } as const;
@@ -153,6 +157,48 @@ export class UnknownRuleError extends RuntimeError {
     this.name = 'UnknownRuleError';
     this.rule = rule;
     this.target = target;
+  }
+}
+
+/**
+ * A delivered event (`{ patchbay: { rule, target }, event }`) that its rule could not have delivered: the event is
+ * not a complete EventBridge event (`pointer` names the field), or it does not match the rule's event pattern, or
+ * a schedule rule's event is not a `Scheduled Event`. Thrown before anything is published, so the invocation fails
+ * and Lambda's retries, then the on-failure destination, keep the input for inspection. See docs/runtime.md (trust
+ * model).
+ * @example
+ * // input#/event/detail-type: the event does not match the pattern of rule iam-policy-attached; ...
+ */
+export class InvalidDeliveryError extends RuntimeError {
+  readonly rule: string;
+  readonly target: string;
+  /** RFC 6901 pointer into the input, e.g. `/event/source`; `/event` when the whole event does not match. */
+  readonly pointer: string;
+
+  constructor(details: { rule: string; target: string; pointer: string }, reason: string) {
+    super(
+      RuntimeErrorCode.INVALID_DELIVERY,
+      `input#${details.pointer}: refused delivery for rule ${details.rule}, target ${details.target}: ${reason}`,
+    );
+    this.name = 'InvalidDeliveryError';
+    this.rule = details.rule;
+    this.target = details.target;
+    this.pointer = details.pointer;
+  }
+}
+
+/**
+ * The function's environment configures the runtime wrongly, e.g. `PATCHBAY_SNS_REQUEST_TIMEOUT_MS=abc`.
+ * Thrown at cold start (when the SNS client is created).
+ */
+export class InvalidConfigurationError extends RuntimeError {
+  /** The environment variable at fault. */
+  readonly variable: string;
+
+  constructor(variable: string, reason: string) {
+    super(RuntimeErrorCode.INVALID_CONFIGURATION, `${variable}: ${reason}`);
+    this.name = 'InvalidConfigurationError';
+    this.variable = variable;
   }
 }
 

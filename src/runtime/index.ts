@@ -16,6 +16,7 @@ export {
   type CompiledRule,
   type CompiledTarget,
 } from './load';
+export { SCHEDULED_EVENT, checkDelivery, checkEventEnvelope } from './delivery';
 export { classifyInput, routeEvent, type ClassifiedInput, type EventBridgeEvent, type Route } from './route';
 export {
   DEFAULT_SUBJECT_TEMPLATE,
@@ -36,7 +37,9 @@ export {
 export {
   DRY_RUN_LABEL,
   LOCAL_ACCOUNT_ID,
+  SNS_CLIENT_ENV,
   SNS_MAX_ATTEMPTS,
+  SNS_TIMEOUTS,
   createPublishRequest,
   createSnsClient,
   ensureTopic,
@@ -47,10 +50,13 @@ export {
   resolveRegion,
   resolveTopicArn,
   snsEndpoint,
+  wellFormedRequests,
   type PublishMode,
   type PublishRequest,
   type RuntimeEnv,
 } from './publish';
+export { PUBLISH_RETRY_DEFAULTS, PublishRetryStrategy, maxTotalBackoffMs, type PublishRetryOptions } from './retry';
+export { isWellFormedString, toWellFormedDeep, toWellFormedString } from './well-formed';
 export {
   processEvent,
   type NotificationResult,

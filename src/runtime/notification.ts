@@ -13,6 +13,7 @@
  * - Message: at most 256 KiB (262,144 bytes of UTF-8) together with the subject and attributes; over that, the JSON
  *   part is cut and a note says so.
  * - Attributes `rule`, `source`, `detail-type`: type `String`, at most 256 characters each, omitted when empty.
+ * - Every string is well-formed UTF-16: a lone surrogate from the event becomes U+FFFD (`?` in the subject).
  *
  * Message layout (without a description, the first line is left out):
  * ```text
@@ -39,6 +40,7 @@
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { toWellFormedDeep } from './well-formed';
 
 /** Amazon SNS limits applied when rendering. */
 export const SNS_LIMITS = {
@@ -106,7 +108,8 @@ export function renderNotification(input: NotificationInput): Notification {
   const messageAttributes = renderMessageAttributes(input);
   const overhead = byteLength(subject) + attributesByteLength(messageAttributes);
   const message = renderMessage(input, { maxBytes: SNS_LIMITS.payloadMaxBytes - overhead });
-  return { subject, message, messageAttributes };
+  // Events may carry lone surrogates ("\ud800" in JSON): every string leaves here well-formed (U+FFFD instead).
+  return toWellFormedDeep({ subject, message, messageAttributes });
 }
 
 /**

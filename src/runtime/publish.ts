@@ -12,11 +12,23 @@
  * `PATCHBAY_DRY_RUN=true|1` forces `dry-run`; `PATCHBAY_DRY_RUN=false|0` forces publishing (the SDK's default
  * credential chain then decides).
  *
- * Retries: the client uses the SDK's `standard` retry strategy with {@link SNS_MAX_ATTEMPTS} attempts (exponential
- * backoff with full jitter and a retry quota per client, with the SDK's default delays): throttling, 5xx and network
- * errors are retried, client errors (4xx: unknown topic, access denied, invalid parameter) are not; after the last attempt `publishNotification` throws `PublishError`. Nothing is swallowed: the
- * Lambda invocation fails, Lambda retries the asynchronous invocation (up to 2 more times), then sends the event to
- * the function's on-failure destination / dead-letter queue.
+ * Retries: {@link PublishRetryStrategy} (`./retry.ts`), the SDK's standard algorithm without its per-client retry
+ * quota, so every Publish gets its {@link SNS_MAX_ATTEMPTS} attempts even in an outage: throttling, 5xx, resets and
+ * timeouts are retried with exponential backoff and full jitter, client errors (4xx: unknown topic, access denied,
+ * invalid parameter) are not; after the last attempt `publishNotification` throws `PublishError`. Nothing is
+ * swallowed: the Lambda invocation fails, Lambda retries the asynchronous invocation (up to 2 more times), then sends
+ * the event to the function's on-failure destination / dead-letter queue.
+ *
+ * Timeouts: a connection must be made within {@link SNS_TIMEOUTS}`.connectionTimeoutMs` (1 s) and a whole request
+ * answered within `requestTimeoutMs` (3 s), else the attempt fails with `TimeoutError` and is retried. Worst case for
+ * one Publish: 5 attempts x 3 s + at most 7.5 s of backoff = 22.5 s, below the notify function's 30 s timeout, so a
+ * hung connection fails the invocation (and reaches Lambda's retries) instead of timing it out.
+ * `PATCHBAY_SNS_CONNECTION_TIMEOUT_MS`, `PATCHBAY_SNS_REQUEST_TIMEOUT_MS`, `PATCHBAY_SNS_RETRY_BASE_DELAY_MS` and
+ * `PATCHBAY_SNS_THROTTLING_BASE_DELAY_MS` override them (integers, milliseconds; tests use short ones).
+ *
+ * Well-formed requests: every string of every request is made well-formed (lone surrogates -> U+FFFD) before the SDK
+ * serializes it, and the client's query serializer is reset before each request, so one bad value can neither fail
+ * a Publish with `URIError` nor leak into the next request's body (see `./well-formed.ts`).
  *
  * Topic ARNs: from the function's environment (`PATCHBAY_TOPIC_ARN_<KEY>`, set by the plugin); when absent (running
  * locally), `arn:aws:sns:<AWS_REGION|AWS_DEFAULT_REGION|us-east-1>:000000000000:<topic name>`. In `endpoint` mode
@@ -28,20 +40,45 @@
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ * @see https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
  */
 import {
   CreateTopicCommand,
   PublishCommand,
   SNSClient,
   type MessageAttributeValue,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
-import { PublishError } from './errors';
+import type { Pluggable } from '@smithy/types';
+import { InvalidConfigurationError, PublishError } from './errors';
 import { topicArnEnv, type RoutingManifest } from './manifest';
 import type { Notification } from './notification';
+import { PUBLISH_RETRY_DEFAULTS, PublishRetryStrategy } from './retry';
+import { toWellFormedDeep } from './well-formed';
 
-/** Attempts per Publish (1 + 4 retries) with the SDK's `standard` retry strategy. */
-export const SNS_MAX_ATTEMPTS = 5;
+/** Attempts per Publish (1 + 4 retries) with {@link PublishRetryStrategy}. */
+export const SNS_MAX_ATTEMPTS = PUBLISH_RETRY_DEFAULTS.maxAttempts;
+
+/**
+ * Timeouts of the SNS client's HTTP handler, in milliseconds (see the module comment for the budget).
+ * @see https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
+ */
+export const SNS_TIMEOUTS = {
+  /** Time to establish the TCP (and TLS) connection. */
+  connectionTimeoutMs: 1_000,
+  /** Time for the whole request, sending to the end of the response. */
+  requestTimeoutMs: 3_000,
+} as const;
+
+/** Environment variables that tune the client (integers, milliseconds), and their ranges. */
+export const SNS_CLIENT_ENV = {
+  PATCHBAY_SNS_CONNECTION_TIMEOUT_MS: { min: 1, max: 60_000 },
+  PATCHBAY_SNS_REQUEST_TIMEOUT_MS: { min: 1, max: 60_000 },
+  PATCHBAY_SNS_RETRY_BASE_DELAY_MS: { min: 0, max: 60_000 },
+  PATCHBAY_SNS_THROTTLING_BASE_DELAY_MS: { min: 0, max: 60_000 },
+} as const;
 
 /** The account id of dry-run / local topic ARNs. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -108,9 +145,13 @@ export function resolveRegion(env: RuntimeEnv = process.env): string {
 }
 
 /**
- * Create the SNS client for this environment: region from {@link resolveRegion}, `standard` retries with
- * {@link SNS_MAX_ATTEMPTS} attempts, and in `endpoint` mode the endpoint plus `test`/`test` credentials unless the
- * environment names credentials. `config` overrides any of it (tests pass a `requestHandler`).
+ * Create the SNS client for this environment: region from {@link resolveRegion}, {@link PublishRetryStrategy} with
+ * {@link SNS_MAX_ATTEMPTS} attempts, connection and request timeouts ({@link SNS_TIMEOUTS}, or the
+ * {@link SNS_CLIENT_ENV} variables), well-formed requests ({@link wellFormedRequests}), and in `endpoint` mode the
+ * endpoint plus `test`/`test` credentials unless the environment names credentials. `config` overrides any of it
+ * (tests pass a `requestHandler`).
+ * @throws InvalidConfigurationError (code `INVALID_CONFIGURATION`) when a `PATCHBAY_SNS_*` variable is not an
+ *   integer in its range.
  * @example const client = createSnsClient(process.env);
  */
 export function createSnsClient(env: RuntimeEnv = process.env, config: SNSClientConfig = {}): SNSClient {
@@ -121,13 +162,84 @@ export function createSnsClient(env: RuntimeEnv = process.env, config: SNSClient
         ...(hasAwsCredentials(env) ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
       }
     : {};
-  return new SNSClient({
+  const tuning = readClientTuning(env);
+  const client = new SNSClient({
     region: resolveRegion(env),
     maxAttempts: SNS_MAX_ATTEMPTS,
-    retryMode: 'standard',
+    retryStrategy: new PublishRetryStrategy({
+      maxAttempts: SNS_MAX_ATTEMPTS,
+      baseDelayMs: tuning.PATCHBAY_SNS_RETRY_BASE_DELAY_MS ?? PUBLISH_RETRY_DEFAULTS.baseDelayMs,
+      throttlingBaseDelayMs: tuning.PATCHBAY_SNS_THROTTLING_BASE_DELAY_MS ?? PUBLISH_RETRY_DEFAULTS.throttlingBaseDelayMs,
+    }),
+    requestHandler: {
+      connectionTimeout: tuning.PATCHBAY_SNS_CONNECTION_TIMEOUT_MS ?? SNS_TIMEOUTS.connectionTimeoutMs,
+      requestTimeout: tuning.PATCHBAY_SNS_REQUEST_TIMEOUT_MS ?? SNS_TIMEOUTS.requestTimeoutMs,
+      // Without this the SDK only logs a warning when requestTimeout passes, and the request keeps waiting.
+      throwOnRequestTimeout: true,
+    },
     ...local,
     ...config,
   });
+  client.middlewareStack.use(wellFormedRequests(client));
+  return client;
+}
+
+function readClientTuning(env: RuntimeEnv): Partial<Record<keyof typeof SNS_CLIENT_ENV, number>> {
+  const tuning: Partial<Record<keyof typeof SNS_CLIENT_ENV, number>> = {};
+  for (const [name, range] of Object.entries(SNS_CLIENT_ENV) as [keyof typeof SNS_CLIENT_ENV, { min: number; max: number }][]) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
+      throw new InvalidConfigurationError(name, `expected an integer number of milliseconds from ${range.min} to ${range.max}, found ${JSON.stringify(env[name])}`);
+    }
+    tuning[name] = value;
+  }
+  return tuning;
+}
+
+interface QuerySerializer {
+  buffer?: string;
+  flush(): string;
+}
+
+/**
+ * Client plugin: (1) an `initialize` middleware that makes every string of every command's input well-formed
+ * (`toWellFormedDeep`: lone surrogates -> U+FFFD), so the query serializer's `encodeURIComponent` never throws
+ * `URIError`; (2) a `serialize` middleware, before the SDK's serializer, that throws away whatever a failed
+ * serialization left in the client's shared query serializer (`AwsQueryProtocol.serializer`), so a failed request
+ * can never prefix the next one's body (`Message=&Message=…`). Both are no-ops on healthy requests.
+ * @example client.middlewareStack.use(wellFormedRequests(client));
+ */
+export function wellFormedRequests(client: SNSClient): Pluggable<ServiceInputTypes, ServiceOutputTypes> {
+  const serializer = (): QuerySerializer | undefined => {
+    const candidate = (client.config as { protocol?: { serializer?: unknown } }).protocol?.serializer as QuerySerializer | undefined;
+    return candidate && typeof candidate.flush === 'function' ? candidate : undefined;
+  };
+  const discardLeftovers = () => {
+    const current = serializer();
+    if (current && current.buffer !== undefined) current.flush();
+  };
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next) => async (args) => next({ ...args, input: toWellFormedDeep(args.input) }),
+        { step: 'initialize', name: 'patchbayWellFormedInput', override: true },
+      );
+      stack.add(
+        (next) => async (args) => {
+          discardLeftovers();
+          try {
+            return await next(args);
+          } catch (error) {
+            discardLeftovers();
+            throw error;
+          }
+        },
+        { step: 'serialize', priority: 'high', name: 'patchbayResetQuerySerializer', override: true },
+      );
+    },
+  };
 }
 
 /**
@@ -148,14 +260,14 @@ export function resolveTopicArn(
   return { topicArn: `arn:aws:sns:${resolveRegion(env)}:${LOCAL_ACCOUNT_ID}:${topicName}`, fromEnv: false, topicName };
 }
 
-/** The Publish request for a notification. */
+/** The Publish request for a notification, every string well-formed (lone surrogates -> U+FFFD). */
 export function createPublishRequest(topicArn: string, notification: Notification): PublishRequest {
-  return {
+  return toWellFormedDeep({
     TopicArn: topicArn,
     Subject: notification.subject,
     Message: notification.message,
     MessageAttributes: notification.messageAttributes,
-  };
+  });
 }
 
 /**

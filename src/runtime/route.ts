@@ -4,8 +4,10 @@
  * Two inputs are accepted:
  * - a `DeliveredEvent` — what patchbay's rules deliver through their input transformer:
  *   `{ "patchbay": { "rule": "dynamodb-delete-table", "target": "notify", "ruleArnName": "..." }, "event": { ... } }`.
- *   EventBridge has already matched it, so it routes to exactly that one (rule, target); the pattern is not
- *   re-checked. A rule or target the manifest does not know is an `UnknownRuleError`.
+ *   It routes to exactly that one (rule, target), but only after `checkDelivery` (./delivery.ts) confirmed that
+ *   the rule could have delivered it: a complete EventBridge envelope, matching the rule's pattern (a schedule
+ *   rule: a Scheduled Event); else `InvalidDeliveryError`. A rule or target the manifest does not know is an
+ *   `UnknownRuleError`.
  * - a raw EventBridge event (`sls invoke local -p events/...json`, a test, another rule without a transformer):
  *   `{ "source": "aws.dynamodb", "detail-type": "AWS API Call via CloudTrail", "detail": { ... }, ... }`.
  *   It is matched against every pattern rule of the manifest, as EventBridge would (the pattern engine's
@@ -16,6 +18,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
+import { checkDelivery } from './delivery';
 import { InvalidInputError, UnknownRuleError } from './errors';
 import { describeType, isRecord } from './json';
 import { compileManifest, type CompiledManifest, type CompiledRule, type CompiledTarget } from './load';
@@ -95,6 +98,7 @@ export function classifyInput(input: unknown): ClassifiedInput {
  * @returns one route for a delivered event; zero or more for a raw event.
  * @throws InvalidInputError when the input is neither.
  * @throws UnknownRuleError (code `UNKNOWN_RULE`) when a delivered event names a rule or target not in the manifest.
+ * @throws InvalidDeliveryError (code `INVALID_DELIVERY`) when a delivered event is incomplete or does not match its rule.
  * @throws InvalidManifestError when a plain manifest does not compile.
  * @example
  * routeEvent(manifest, { patchbay: { rule: 'dynamodb-delete-table', target: 'notify' }, event })
@@ -109,6 +113,7 @@ export function routeEvent(manifest: RoutingManifest | CompiledManifest, input: 
     if (!rule) throw new UnknownRuleError(ruleName);
     const target = rule.targetsById.get(targetId);
     if (!target) throw new UnknownRuleError(ruleName, targetId);
+    checkDelivery(rule, target, classified.event);
     return [{ rule, target, event: classified.event, via: 'delivered' }];
   }
   const positions = compiled.index.match(classified.event).sort((a, b) => a - b);

@@ -5,108 +5,17 @@
  * `AWS_ENDPOINT_URL_SNS`; the subscriber must receive SNS Notification envelopes carrying our Subject and Message.
  * Nothing leaves 127.0.0.1.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { createNotifyHandler } from '../../handlers/notify';
 import { createSnsClient, processEvent, type RuntimeEnv } from '../../src/runtime';
 import { lambdaContext, readEvent, readManifest } from '../fixtures/runtime/fixtures';
+import { STARTUP_TIMEOUT_MS, Subscriber, startLocalSns, stopChild, type LocalSns } from './support/local-sns-process';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-const STARTUP_TIMEOUT_MS = 20_000;
-const DELIVERY_TIMEOUT_MS = 10_000;
-
-interface Delivery {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-/** An HTTP endpoint subscribed to topics: records every POST, lets a test wait for one. */
-class Subscriber {
-  readonly deliveries: Delivery[] = [];
-  private readonly server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      this.deliveries.push({ path: request.url ?? '/', headers: request.headers, body: JSON.parse(text) as Record<string, unknown> });
-      response.writeHead(200).end();
-      for (const wake of this.waiting.splice(0)) wake();
-    });
-  });
-  private waiting: Array<() => void> = [];
-
-  async start(): Promise<string> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async waitFor(predicate: (delivery: Delivery) => boolean, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<Delivery> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.deliveries.find(predicate);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching delivery within ${timeoutMs} ms; got: ${JSON.stringify(this.deliveries.map((d) => d.path))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiting.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** Start local-sns.mjs and wait for its ready line. */
-async function startLocalSns(): Promise<{ child: ChildProcessWithoutNullStreams; endpoint: string }> {
-  const script = path.join(__dirname, 'support', 'local-sns.mjs');
-  const child = spawn(process.execPath, [script, '--port', '0', '--region', 'us-east-1', '--account', '000000000000'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local SNS did not start within ${STARTUP_TIMEOUT_MS} ms: ${stderr}`)), STARTUP_TIMEOUT_MS);
-    lines.on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; endpoint?: string };
-      if (message.ready && message.endpoint) {
-        clearTimeout(timer);
-        resolve(message.endpoint);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`local SNS exited with ${code}: ${stderr}`));
-    });
-  });
-  return { child, endpoint: await ready };
-}
-
-async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** A 127.0.0.1 port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -119,7 +28,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('Integration: SNS Publish to a local endpoint (serverless-offline-sns)', () => {
-  let localSns: { child: ChildProcessWithoutNullStreams; endpoint: string };
+  let localSns: LocalSns;
   const subscriber = new Subscriber();
   let subscriberUrl: string;
   let env: RuntimeEnv;

@@ -125,6 +125,33 @@ describe('Function: createNotifyHandler', () => {
     ]);
   });
 
+  it('refuses a forged delivery (known rule and target, empty event): it throws INVALID_DELIVERY and publishes nothing', async () => {
+    // Prepare
+    const handle = notifyHandler();
+    const forged = { patchbay: { rule: 'signin-root-login', target: 'notify' }, event: {} };
+
+    // Act
+    const { error, logs } = await captureLogs(() => handle(forged, lambdaContext()));
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ name: 'InvalidDeliveryError', code: 'INVALID_DELIVERY', rule: 'signin-root-login', pointer: '/event/version' }));
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(logs.map((line) => [line.level, line.message, line.code])).toEqual([['ERROR', 'invocation failed', 'INVALID_DELIVERY']]);
+  });
+
+  it('refuses a delivered event for a rule whose pattern it does not match', async () => {
+    // Prepare
+    const handle = notifyHandler();
+    const forged = { patchbay: { rule: 'signin-root-login', target: 'notify' }, event: readEvent('dynamodb-delete-table') };
+
+    // Act
+    const { error } = await captureLogs(() => handle(forged, lambdaContext()));
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ code: 'INVALID_DELIVERY', pointer: '/event' }));
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
   it('rejects an input that is neither a delivered nor an EventBridge event, before publishing', async () => {
     // Prepare
     const handle = notifyHandler();

@@ -347,6 +347,43 @@ describe('Function: renderNotification', () => {
     });
   });
 
+  it('makes lone surrogates in the subject, the fields, the description and the attributes well-formed', () => {
+    // Prepare: JSON.parse('"\\ud800"') gives a lone surrogate, as an event from EventBridge can
+    const lone = JSON.parse('"x\\ud800y\\udc00z"') as string;
+    const event = { ...readEvent('dynamodb-delete-table'), source: `aws.${lone}`, 'detail-type': lone, account: lone };
+    const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+    // Act
+    const notification = renderNotification({
+      rule: { name: 'dynamodb-delete-table', description: `described ${lone}` },
+      event,
+      fields: { [`key${lone}`]: lone, nested: { deep: [lone] } },
+      subject: `Table {key${lone}} {source}`,
+    });
+
+    // Assess
+    const strings = [notification.subject, notification.message, ...Object.values(notification.messageAttributes).map((a) => a.StringValue!)];
+    expect(strings.every(isWellFormed)).toBe(true);
+    expect(notification.message).toContain('described x\uFFFDy\uFFFDz\n');
+    expect(notification.message).toContain('keyx\uFFFDy\uFFFDz: x\uFFFDy\uFFFDz\n');
+    expect(notification.messageAttributes['detail-type']).toEqual({ DataType: 'String', StringValue: 'x?y?z' });
+    expect(notification.subject).toBe('Table x?y?z aws.x?y?z');
+  });
+
+  it('property: any event strings give a well-formed notification', () => {
+    const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (source, value, subject) => {
+        // Act
+        const notification = renderNotification({ rule: { name: 'r', description: value }, event: { source, 'detail-type': value }, fields: { [value]: value }, subject });
+
+        // Assess
+        expect([notification.subject, notification.message, ...Object.values(notification.messageAttributes).map((a) => a.StringValue!)].every(isWellFormed)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps subject + message + attributes within 256 KiB together', () => {
     // Act
     const notification = renderNotification(input({ fields: { big: 'x'.repeat(300_000) }, subject: 'S'.repeat(500) }));

@@ -14,8 +14,12 @@ import {
   publishNotification,
   resolvePublishMode,
   resolveTopicArn,
+  PublishRetryStrategy,
+  SNS_TIMEOUTS,
+  maxTotalBackoffMs,
   type Notification,
 } from '../../../src/runtime';
+
 import { readManifest } from '../../fixtures/runtime/fixtures';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -99,17 +103,42 @@ describe('Function: resolveTopicArn', () => {
 });
 
 describe('Function: createSnsClient', () => {
-  it('uses the standard retry strategy with 5 attempts and the region', async () => {
+  it('uses the quota-free PublishRetryStrategy with 5 attempts and the region', async () => {
     // Act
     const client = createSnsClient({ AWS_REGION: 'eu-central-1' });
 
     // Assess
     expect(SNS_MAX_ATTEMPTS).toBe(5);
     await expect(client.config.maxAttempts()).resolves.toBe(5);
-    expect(client.config.retryMode).toBe('standard');
-    await expect(client.config.retryStrategy()).resolves.toEqual(expect.objectContaining({ mode: 'standard' }));
+    const strategy = await client.config.retryStrategy();
+    expect(strategy).toBeInstanceOf(PublishRetryStrategy);
+    expect(strategy).toEqual(expect.objectContaining({ maxAttempts: 5, baseDelayMs: 100, throttlingBaseDelayMs: 500 }));
     await expect(client.config.region()).resolves.toBe('eu-central-1');
     client.destroy();
+  });
+
+  it('keeps the worst case of one Publish (attempts x request timeout + backoff) well below the 30 s function timeout', () => {
+    // Act
+    const worstCaseMs = SNS_MAX_ATTEMPTS * SNS_TIMEOUTS.requestTimeoutMs + maxTotalBackoffMs();
+
+    // Assess
+    expect(SNS_TIMEOUTS).toEqual({ connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 });
+    expect(worstCaseMs).toBe(22_500);
+    expect(worstCaseMs).toBeLessThan(30_000 * 0.8);
+  });
+
+  it.each([
+    ['PATCHBAY_SNS_REQUEST_TIMEOUT_MS', 'abc'],
+    ['PATCHBAY_SNS_REQUEST_TIMEOUT_MS', '0'],
+    ['PATCHBAY_SNS_CONNECTION_TIMEOUT_MS', '1.5'],
+    ['PATCHBAY_SNS_RETRY_BASE_DELAY_MS', '-1'],
+    ['PATCHBAY_SNS_THROTTLING_BASE_DELAY_MS', '60001'],
+  ])('refuses %s=%s with INVALID_CONFIGURATION', (variable, value) => {
+    // Act
+    const create = () => createSnsClient({ [variable]: value });
+
+    // Assess
+    expect(create).toThrow(expect.objectContaining({ name: 'InvalidConfigurationError', code: 'INVALID_CONFIGURATION', variable }));
   });
 
   it('points at a local endpoint with test/test credentials', async () => {
@@ -235,6 +264,205 @@ describe('Function: publishNotification (real SDK retries against a failing 127.
     await expect(publish).rejects.toEqual(expect.objectContaining({ name: 'PublishError', attempts: 1, awsErrorName: 'NotFoundException' }));
     expect(requests).toBe(1);
     client.destroy();
+  });
+});
+
+describe('Function: createSnsClient (real SDK, requests recorded by a 127.0.0.1 server)', () => {
+  /** What the server answers next: a Publish response, a 500, or nothing at all (a hung connection). */
+  let behaviour: 'ok' | 'error-500' | 'hang' = 'ok';
+  let bodies: string[] = [];
+  let server: http.Server;
+  let endpoint: string;
+  const clients: SNSClient[] = [];
+  const client = (env: Record<string, string> = {}) => {
+    const created = createSnsClient({ AWS_ENDPOINT_URL_SNS: endpoint, PATCHBAY_SNS_RETRY_BASE_DELAY_MS: '1', ...env });
+    clients.push(created);
+    return created;
+  };
+  const params = (body: string) => new URLSearchParams(body);
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        if (behaviour === 'hang') return; // never answer
+        if (behaviour === 'error-500') {
+          response.writeHead(500, { 'content-type': 'text/xml' });
+          response.end('<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>simulated</Message></Error><RequestId>r</RequestId></ErrorResponse>');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(`<PublishResponse><PublishResult><MessageId>m-${bodies.length}</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const created of clients) created.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  beforeEach(() => {
+    behaviour = 'ok';
+    bodies = [];
+  });
+
+  it('publishes lone surrogates in subject, message and attributes as U+FFFD, and the next request is clean', async () => {
+    // Prepare
+    const lone = JSON.parse('"a\\ud800b\\udfffc"') as string;
+    const sns = client();
+    const bad: Notification = { subject: `S ${lone}`, message: `M ${lone}`, messageAttributes: { source: { DataType: 'String', StringValue: lone } } };
+
+    // Act
+    const first = await publishNotification(sns, TOPIC_ARN, bad);
+    const second = await publishNotification(sns, TOPIC_ARN, notification);
+
+    // Assess
+    expect(first.messageId).toBe('m-1');
+    expect(first.request).toEqual(expect.objectContaining({ Subject: 'S a\uFFFDb\uFFFDc', Message: 'M a\uFFFDb\uFFFDc' }));
+    expect(params(bodies[0]!).getAll('Message')).toEqual(['M a\uFFFDb\uFFFDc']);
+    expect(params(bodies[0]!).get('MessageAttributes.entry.1.Value.StringValue')).toBe('a\uFFFDb\uFFFDc');
+    expect(params(bodies[1]!).getAll('Message')).toEqual([notification.message]);
+    expect(params(bodies[1]!).getAll('Subject')).toEqual([notification.subject]);
+    expect(second.messageId).toBe('m-2');
+  });
+
+  it('makes any command input well-formed, not only what publishNotification builds', async () => {
+    // Prepare
+    const sns = client();
+
+    // Act
+    await sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: JSON.parse('"\\udc00 raw"') as string }));
+
+    // Assess
+    expect(params(bodies[0]!).getAll('Message')).toEqual(['\uFFFD raw']);
+  });
+
+  it('never lets a request that failed while being serialized prefix the next request', async () => {
+    // Prepare: a value whose conversion to text throws half-way through the serializer's body
+    class Unprintable {
+      toString(): string {
+        throw new Error('cannot print');
+      }
+    }
+    const sns = client();
+
+    // Act
+    const failed = sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Subject: 'first', Message: new Unprintable() as unknown as string }));
+    await expect(failed).rejects.toThrow('cannot print');
+    await publishNotification(sns, TOPIC_ARN, notification);
+
+    // Assess
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.startsWith('Action=Publish&Version=2010-03-31&')).toBe(true);
+    expect(params(bodies[0]!).getAll('Subject')).toEqual([notification.subject]);
+    expect(params(bodies[0]!).getAll('Message')).toEqual([notification.message]);
+  });
+
+  it('gives every publish its 5 attempts in a long outage (no retry quota running dry)', async () => {
+    // Prepare: 40 publishes x 4 retries = 160 retries, far beyond the standard strategy's quota (500 / 14 = 35)
+    behaviour = 'error-500';
+    const sns = client();
+
+    // Act
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => publishNotification(sns, TOPIC_ARN, notification)));
+
+    // Assess
+    const attempts = outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { attempts?: number }).attempts : 0));
+    expect(attempts).toEqual(Array.from({ length: 40 }, () => 5));
+    expect(bodies).toHaveLength(200);
+  });
+
+  it('fails a hung request with TimeoutError after its request timeout, on each of the 5 attempts', async () => {
+    // Prepare
+    behaviour = 'hang';
+    const sns = client({ PATCHBAY_SNS_REQUEST_TIMEOUT_MS: '50' });
+
+    // Act
+    const publish = publishNotification(sns, TOPIC_ARN, notification);
+
+    // Assess
+    await expect(publish).rejects.toEqual(expect.objectContaining({ name: 'PublishError', awsErrorName: 'TimeoutError', attempts: 5 }));
+    expect(bodies).toHaveLength(5);
+  }, 10_000); // without a request timeout the publish would wait forever
+
+});
+
+describe('Class: PublishRetryStrategy', () => {
+  const info = (errorType: 'TRANSIENT' | 'THROTTLING' | 'SERVER_ERROR' | 'CLIENT_ERROR', retryAfterHint?: Date) => ({ errorType, retryAfterHint });
+
+  it('retries transient and throttling errors with full-jitter exponential backoff, up to maxAttempts', async () => {
+    // Prepare
+    const strategy = new PublishRetryStrategy({ random: () => 0.5 });
+    let token = await strategy.acquireInitialRetryToken();
+
+    // Act
+    const delays: number[] = [];
+    for (let retry = 0; retry < 4; retry += 1) {
+      token = await strategy.refreshRetryTokenForRetry(token, info(retry % 2 ? 'THROTTLING' : 'TRANSIENT'));
+      delays.push(token.getRetryDelay());
+    }
+
+    // Assess
+    expect(delays).toEqual([50, 500, 200, 2000]); // 0.5 x 100, 0.5 x 500 x 2, 0.5 x 100 x 4, 0.5 x 500 x 8
+    expect(token.getRetryCount()).toBe(4);
+    await expect(strategy.refreshRetryTokenForRetry(token, info('TRANSIENT'))).rejects.toThrow('5 attempts made');
+  });
+
+  it.each(['CLIENT_ERROR', 'SERVER_ERROR'] as const)('does not retry %s', async (errorType) => {
+    // Prepare
+    const strategy = new PublishRetryStrategy();
+
+    // Act
+    const refresh = strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(), info(errorType));
+
+    // Assess
+    await expect(refresh).rejects.toThrow(`not retried: ${errorType}`);
+  });
+
+  it('never runs out: the 1,000th failing request still gets all its retries', async () => {
+    // Prepare
+    const strategy = new PublishRetryStrategy({ random: () => 0 });
+
+    // Act
+    let retries = 0;
+    for (let request = 0; request < 1000; request += 1) {
+      let token = await strategy.acquireInitialRetryToken();
+      for (;;) {
+        try {
+          token = await strategy.refreshRetryTokenForRetry(token, info('TRANSIENT'));
+          retries += 1;
+        } catch {
+          break;
+        }
+      }
+    }
+
+    // Assess
+    expect(retries).toBe(4000);
+  });
+
+  it('honours a Retry-After hint up to maxDelayMs', async () => {
+    // Prepare
+    const strategy = new PublishRetryStrategy({ random: () => 0 });
+
+    // Act
+    const token = await strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(), info('THROTTLING', new Date(Date.now() + 60_000)));
+
+    // Assess
+    expect(token.getRetryDelay()).toBe(5_000);
+  });
+
+  it('refuses options out of range', () => {
+    // Act
+    const create = () => new PublishRetryStrategy({ maxAttempts: 0 });
+
+    // Assess
+    expect(create).toThrow(new RangeError('PublishRetryStrategy: maxAttempts must be an integer from 1 to 10, found 0'));
   });
 });
 

@@ -20,16 +20,82 @@ describe('Function: routeEvent', () => {
     );
   });
 
-  it('does not re-check the pattern of a delivered event (EventBridge matched it)', () => {
+  it('refuses a delivered event that does not match its rule\'s pattern (forged or corrupt)', () => {
     // Prepare
     const delivered = readEvent('delivered-dynamodb-delete-table');
     (delivered.event as Record<string, unknown>).source = 'aws.s3';
 
     // Act
-    const routes = routesOf(delivered);
+    const route = () => routesOf(delivered);
 
     // Assess
-    expect(routes).toEqual([['dynamodb-delete-table', 'notify', 'delivered']]);
+    expect(route).toThrow(
+      expect.objectContaining({
+        name: 'InvalidDeliveryError',
+        code: 'INVALID_DELIVERY',
+        rule: 'dynamodb-delete-table',
+        target: 'notify',
+        pointer: '/event',
+        message: expect.stringMatching(/^input#\/event: refused delivery for rule dynamodb-delete-table, target notify: the event \(source "aws\.s3", detail-type "AWS API Call via CloudTrail"\) does not match the rule's event pattern/),
+      }),
+    );
+  });
+
+  it('refuses the forged delivery of the review: a real rule and target with an empty event', () => {
+    // Act
+    const route = () => routesOf({ patchbay: { rule: 'signin-root-login', target: 'notify' }, event: {} });
+
+    // Assess
+    expect(route).toThrow(expect.objectContaining({ code: 'INVALID_DELIVERY', pointer: '/event/version' }));
+  });
+
+  it.each([
+    ['id', undefined, '/event/id'],
+    ['source', '', '/event/source'],
+    ['account', '12345', '/event/account'],
+    ['time', 'yesterday', '/event/time'],
+    ['region', 7, '/event/region'],
+    ['resources', 'arn:aws:s3:::b', '/event/resources'],
+    ['resources', ['arn:aws:s3:::b', 1], '/event/resources/1'],
+    ['detail', null, '/event/detail'],
+  ])('refuses a delivered event whose %s is %j', (field, value, pointer) => {
+    // Prepare
+    const delivered = readEvent('delivered-dynamodb-delete-table');
+    const event = delivered.event as Record<string, unknown>;
+    if (value === undefined) delete event[field];
+    else event[field] = value;
+
+    // Act
+    const route = () => routesOf(delivered);
+
+    // Assess
+    expect(route).toThrow(expect.objectContaining({ name: 'InvalidDeliveryError', code: 'INVALID_DELIVERY', pointer }));
+  });
+
+  it('refuses a delivery to a schedule rule that is not a Scheduled Event', () => {
+    // Prepare
+    const delivered = readEvent('delivered-nightly-report');
+    (delivered.event as Record<string, unknown>).source = 'aws.iam';
+
+    // Act
+    const route = () => routesOf(delivered);
+
+    // Assess
+    expect(route).toThrow(expect.objectContaining({ code: 'INVALID_DELIVERY', rule: 'nightly-report', pointer: '/event/source' }));
+  });
+
+  it('applies the compiled pattern, replay exclusion included, to delivered events', () => {
+    // Prepare
+    const manifest = readManifest();
+    manifest.rules[0]!.pattern = { ...manifest.rules[0]!.pattern, 'replay-name': [{ exists: false }] };
+    const delivered = readEvent('delivered-dynamodb-delete-table');
+    (delivered.event as Record<string, unknown>)['replay-name'] = 'patchbay-test-default-replay';
+
+    // Act
+    const route = () => routeEvent(manifest, delivered);
+
+    // Assess
+    expect(route).toThrow(expect.objectContaining({ code: 'INVALID_DELIVERY', pointer: '/event' }));
   });
 
   it('routes a delivered scheduled event to its schedule rule', () => {
