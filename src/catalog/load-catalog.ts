@@ -287,8 +287,10 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
   const semantic: Parameters<Report>[] = [];
   if (isObject(document)) await checkSemantics(context, document, (...args) => void semantic.push(args));
   const semanticPointers = new Set(semantic.map(([input]) => input.pointer));
+  // A number JSON cannot carry reads as null to the schema ("null; an integer"): NUMBER_NOT_FINITE says it better.
+  const nonFinitePointers = new Set(source.nonFiniteNumbers.map((number) => number.pointer));
   for (const problem of schemaProblems(validatePatternFile, document)) {
-    if (semanticPointers.has(problem.pointer)) continue;
+    if (semanticPointers.has(problem.pointer) || nonFinitePointers.has(problem.pointer)) continue;
     report({ code: problem.code, pointer: problem.pointer, found: problem.found, allowed: problem.allowed }, problem.atKey);
   }
   for (const args of semantic) report(...args);

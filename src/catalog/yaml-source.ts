@@ -238,7 +238,7 @@ function aliasProblem(nodes: PlacedNode[], position: (offset: number) => SourceP
   }
   return {
     code: 'ALIAS_LIMIT',
-    message: `YAML aliases that expand to more than ${MAX_ALIAS_EXPANSIONS} nodes${culprit ? ` (by *${(culprit.node as { source: string }).source} here)` : ''}`,
+    message: `YAML aliases that expand to more than ${MAX_ALIAS_EXPANSIONS} nodes${culprit ? ` (the count passes ${MAX_ALIAS_EXPANSIONS} at this *${(culprit.node as { source: string }).source})` : ''}`,
     allowed: `at most ${MAX_ALIAS_EXPANSIONS} alias expansions per file: write the values out, or use fewer nested aliases`,
     ...(culprit?.node.range ? { position: position(culprit.node.range[0]), pointer: culprit.pointer } : {}),
   };
