@@ -72,6 +72,31 @@ describe('Function: loadCatalog (bad input)', () => {
     );
   });
 
+  // What each class says (found; allowed), independent of how a message is laid out.
+  it.each([
+    ['numeric-not-finite', 0, 'Event pattern is not valid. Reason: Cannot compare number : 1e400', undefined],
+    ['yaml-unknown-tags', 2, 'the YAML tag !Ref (CloudFormation and custom tags are not evaluated in pattern files)', 'plain YAML values, or one of the core tags !!str, !!int, !!float, !!bool, !!null, !!map, !!seq'],
+    ['yaml-unknown-tags', 1, 'the YAML tag !!js/function', 'plain YAML values, or one of the core tags !!str, !!int, !!float, !!bool, !!null, !!map, !!seq'],
+    ['yaml-alias-bomb', 0, 'YAML aliases that expand to more than 100 nodes (the count passes 100 at this *a)', 'at most 100 alias expansions per file: write the values out, or use fewer nested aliases'],
+    ['yaml-multiple-documents', 0, 'a second YAML document (a "---" line after content)', 'one YAML document per file'],
+    ['file-nul-byte', 0, 'a NUL byte (0x00)', 'UTF-8 text without NUL or other control characters (tab, line feed and carriage return are fine)'],
+    ['file-utf16', 0, 'a byte that is not UTF-8 (0xFF): the file is UTF-16', 'UTF-8 text without NUL or other control characters (tab, line feed and carriage return are fine)'],
+    ['number-not-finite', 1, 'the number .inf, which JSON cannot represent (the template would say null)', 'a finite number, between -1.7976931348623157e308 and 1.7976931348623157e308'],
+    ['test-event-outside-project', 0, 'the path ../../etc/passwd, which leads outside the project directory', 'a path relative to the project root that stays inside it, e.g. events/iam/root-login.json'],
+    ['test-event-outside-project', 1, 'the absolute path /etc/passwd', 'a path relative to the project root that stays inside it, e.g. events/iam/root-login.json'],
+    ['test-event-not-json', 0, 'events/passwd.json is not valid JSON: an unexpected character (line 1, column 1)', 'a JSON object (an EventBridge event)'],
+    ['test-event-not-json', 1, 'events/trailing-comma.json is not valid JSON: an unexpected character (line 3, column 36)', 'a JSON object (an EventBridge event)'],
+    ['select-key-with-dash', 0, 'Bad jmespath expression: unknown token "Unknown token after "-"" at column 15 (quote keys that contain "-": detail."instance-id")', 'a JMESPath expression (https://jmespath.org/specification.html)'],
+    ['symlink-outside-project', 1, 'a symbolic link to a file outside the project directory', 'links that stay inside the project (the project is what is reviewed and deployed): copy the file in, or link to a copy inside the project'],
+    ['symlink-broken', 0, 'a symbolic link to a file that does not exist', 'a link to a pattern file inside the project, or the file itself'],
+  ])('%s issue %d says %j', async (name, index, found, allowed) => {
+    // Act
+    const issues = await issuesOf(path.join(fixtures, 'invalid', name));
+
+    // Assess
+    expect(issues[index]).toEqual(expect.objectContaining({ found, ...(allowed !== undefined ? { allowed } : {}) }));
+  });
+
   it('follows symbolic links to files and folders inside the project, naming rules after the link', async () => {
     // Act
     const catalog = await loadCatalog({ rootDir: path.join(fixtures, 'symlinked'), config });
@@ -102,8 +127,8 @@ describe('Function: loadCatalog (bad input)', () => {
       { code: 'YAML_SYNTAX', filePath: 'patterns/bad.yml' },
       { code: 'FILE_READ_FAILED', filePath: 'patterns/locked' },
     ]);
-    expect(issues[1].message).toBe(
-      'patterns/locked#: the directory patterns/locked cannot be read (EACCES: permission denied); a readable directory: its pattern files would be missing from the stack',
+    expect(issues[1]).toEqual(
+      expect.objectContaining({ found: 'the directory patterns/locked cannot be read (EACCES: permission denied)', allowed: 'a readable directory: its pattern files would be missing from the stack' }),
     );
   });
 
@@ -125,7 +150,8 @@ describe('Function: loadCatalog (bad input)', () => {
         code: 'FILE_TOO_LARGE',
         filePath: 'patterns/huge.yml',
         pointer: '',
-        message: 'patterns/huge.yml#: a pattern file of 1,048,577 bytes; at most 1,048,576 bytes (1 MiB) per pattern file: one rule per file',
+        found: 'a pattern file of 1,048,577 bytes',
+        allowed: 'at most 1,048,576 bytes (1 MiB) per pattern file: one rule per file',
       }),
     ]);
   });
