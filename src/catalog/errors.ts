@@ -2,6 +2,7 @@
  * Errors of the catalog: every problem found in the pattern files and the project config of one run,
  * collected as {@link CatalogIssue}s and thrown together as one {@link CatalogError}.
  */
+import { InputIssueCode } from './input-issue-codes';
 
 /**
  * Stable issue codes. Tests and tools match on these, never on message text.
@@ -43,6 +44,7 @@
  * | `TOO_MANY_RULES_ON_BUS` | more rules on one bus than `maxRulesPerEventBus` (EventBridge's "Rules per event bus" quota) |
  * | `EVENT_SCHEMA_INVALID` | a registry schema file under `schemas/` cannot be used (not JSON, unknown type, bad name, duplicate) |
  * | `EVENT_SCHEMA_TOO_LARGE` | a registry schema file is over 100,000 characters |
+ * | `FILE_TOO_LARGE`, `FILE_NOT_TEXT`, `PATH_OUTSIDE_PROJECT`, `YAML_*`, `NUMBER_NOT_FINITE` | see `input-issue-codes.ts` |
  */
 export const CatalogIssueCode = {
   PATTERNS_DIR_NOT_FOUND: 'PATTERNS_DIR_NOT_FOUND',
@@ -80,6 +82,7 @@ export const CatalogIssueCode = {
   TOO_MANY_RULES_ON_BUS: 'TOO_MANY_RULES_ON_BUS',
   EVENT_SCHEMA_INVALID: 'EVENT_SCHEMA_INVALID',
   EVENT_SCHEMA_TOO_LARGE: 'EVENT_SCHEMA_TOO_LARGE',
+  ...InputIssueCode,
 } as const;
 
 /** One of the {@link CatalogIssueCode} values. */

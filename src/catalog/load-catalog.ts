@@ -1,8 +1,11 @@
 /**
  * Load every pattern file of a project into typed rules, reporting every problem of the run at once.
  *
- * Design: files are found with one recursive `readdir`, then read, parsed and checked in parallel (one promise
- * per file; test-event files are read once per run even when several rules name them). Each file goes through
+ * Design: files are found by walking the directory tree (one `readdir` per directory, so an unreadable folder is
+ * one issue naming it and the rest is still loaded; symbolic links are followed when they stay inside the project,
+ * reported otherwise, never skipped), then read, parsed and checked in parallel (one promise per file; test-event
+ * files are read once per run even when several rules name them). A file is refused before parsing when it is over
+ * {@link MAX_PATTERN_FILE_BYTES} or is not UTF-8 text. Each file goes through
  * three stages: YAML (syntax and duplicate keys: a file that fails here stops here), the JSON Schema
  * (`schemas/pattern-file.schema.json`), then semantic checks that guard their own inputs, so a file with a typo
  * in one target still gets its event pattern and its other targets checked. Rule-name collisions need every file
@@ -16,12 +19,12 @@ import { SchemaError } from '../schemas/errors';
 import { loadSchemaFiles } from '../schemas/files';
 import { CatalogError, CatalogIssueCode, createIssue, type CatalogIssue, type CatalogIssueInput } from './errors';
 import { RULE_NAME_PATTERN, deriveRuleName } from './names';
-import { readText, type ReadText } from './read-text';
+import { MAX_PATTERN_FILE_BYTES, SourceFileError, readSourceFile, readText, type ReadText } from './read-text';
 import { checkSemantics, type FileContext, type Report } from './rule-checks';
 import { toRuleDefinition } from './rule-definition';
 import { compileSchema, isObject, schemaProblems } from './schema-problems';
 import type { Catalog, EventSchemaFile, ProjectConfig, RuleDefinition } from './types';
-import { parseYamlSource, toPointer, type SourcePosition, type YamlSource } from './yaml-source';
+import { parseYamlSource, toPointer, type SourcePosition, type YamlProblem, type YamlSource } from './yaml-source';
 
 export { BUILT_IN_SUBJECT_FIELDS, RESERVED_INPUT_VARIABLES } from './rule-checks';
 
@@ -66,8 +69,9 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   const configFilePath = options.configFilePath ?? 'serverless.yml';
   const patternsDir = options.patternsDir ?? config.patternsDir ?? 'patterns';
   const absolutePatternsDir = path.resolve(rootDir, patternsDir);
-  const files = await listPatternFiles(absolutePatternsDir, toPosix(path.relative(rootDir, absolutePatternsDir)));
-  if (files === undefined) throw new CatalogError([createIssue(patternsDirNotFound(rootDir, absolutePatternsDir))]);
+  const listing = await listPatternFiles(rootDir, absolutePatternsDir, toPosix(path.relative(rootDir, absolutePatternsDir)));
+  if (listing === undefined) throw new CatalogError([createIssue(patternsDirNotFound(rootDir, absolutePatternsDir))]);
+  const { files } = listing;
 
   const context: FileContext = { rootDir, config, testEvents: new Map(), readTestEvent: options.readTestEvent ?? readText };
   const [results, schemaResult] = await Promise.all([
@@ -79,8 +83,8 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   const locate = (filePath: string, pointer: string): SourcePosition | undefined =>
     (filePath === configFilePath ? options.configSource : sources.get(filePath))?.locate(pointer);
 
-  const issues = results.flatMap((result) => result.issues);
-  issues.push(...ruleNameCollisions(results.map((result) => ({ name: result.name, filePath: result.filePath }))));
+  const issues = [...listing.issues, ...results.flatMap((result) => result.issues)];
+  issues.push(...ruleNameCollisions(results.map((result) => ({ name: result.name, filePath: result.filePath, source: result.source }))));
   issues.push(...schemaResult.issues);
   const rules = results.flatMap((result) => (result.rule ? [result.rule] : [])).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   issues.push(...rulesPerBusIssues(rules, config, configFilePath, locate));
@@ -106,22 +110,117 @@ interface FileResult {
   issues: CatalogIssue[];
 }
 
-async function listPatternFiles(absoluteDir: string, dirFromRoot: string): Promise<PatternFileRef[] | undefined> {
-  let entries;
+/**
+ * Every `*.yml` / `*.yaml` file under the patterns directory, sorted by path, and what could not be listed: an
+ * unreadable directory, a symbolic link that leads outside the project, a broken or looping link, a `.yml` that is
+ * not a regular file (a named pipe would block the read). `undefined` when the directory itself does not exist.
+ */
+async function listPatternFiles(
+  rootDir: string,
+  absoluteDir: string,
+  dirFromRoot: string,
+): Promise<{ files: PatternFileRef[]; issues: CatalogIssue[] } | undefined> {
   try {
-    entries = await fs.readdir(absoluteDir, { recursive: true, withFileTypes: true });
+    if (!(await fs.stat(absoluteDir)).isDirectory()) return undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw error;
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return undefined;
+    const filePath = dirFromRoot || '.';
+    return { files: [], issues: [createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath, pointer: '', found: `the directory ${filePath} cannot be read (${describeFsError(error)})`, allowed: 'a readable directory of pattern files' })] };
   }
-  return entries
-    .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
-    .map((entry) => {
-      const absolutePath = path.join(entry.parentPath, entry.name);
-      const relativeToPatterns = toPosix(path.relative(absoluteDir, absolutePath));
-      return { absolutePath, relativeToPatterns, filePath: dirFromRoot ? `${dirFromRoot}/${relativeToPatterns}` : relativeToPatterns };
-    })
-    .sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  const realRoot = await fs.realpath(rootDir).catch(() => path.resolve(rootDir));
+  const files: PatternFileRef[] = [];
+  const issues: CatalogIssue[] = [];
+  const display = (relativeToPatterns: string): string => (dirFromRoot ? `${dirFromRoot}/${relativeToPatterns}` : relativeToPatterns);
+  const problem = (relativeToPatterns: string, code: CatalogIssueCode, found: string, allowed: string): void =>
+    void issues.push(createIssue({ code, filePath: display(relativeToPatterns), pointer: '', found, allowed }));
+  const isPatternName = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+  const walk = async (directory: string, relative: string, ancestors: readonly string[]): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      const shown = relative ? display(relative) : dirFromRoot || '.';
+      issues.push(createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath: shown, pointer: '', found: `the directory ${shown} cannot be read (${describeFsError(error)})`, allowed: 'a readable directory: its pattern files would be missing from the stack' }));
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        const absolutePath = path.join(directory, entry.name);
+        const relativeToPatterns = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) return walk(absolutePath, relativeToPatterns, [...ancestors, path.join(realAncestor(ancestors), entry.name)]);
+        if (entry.isFile()) {
+          if (isPatternName(entry.name)) files.push({ absolutePath, relativeToPatterns, filePath: display(relativeToPatterns) });
+          return;
+        }
+        if (!entry.isSymbolicLink()) {
+          if (isPatternName(entry.name)) problem(relativeToPatterns, CatalogIssueCode.FILE_READ_FAILED, `${display(relativeToPatterns)} is not a regular file (a named pipe, socket or device)`, 'a regular YAML file');
+          return;
+        }
+        // A symbolic link: follow it when its target is inside the project, report it otherwise.
+        let target: string;
+        let stats;
+        try {
+          target = await fs.realpath(absolutePath);
+          stats = await fs.stat(target);
+        } catch (error) {
+          if (isPatternName(entry.name) || isErrno(error, 'ELOOP')) {
+            const why = isErrno(error, 'ELOOP') ? 'a symbolic link that loops' : isErrno(error, 'ENOENT') ? 'a symbolic link to a file that does not exist' : `a symbolic link that cannot be followed (${describeFsError(error)})`;
+            problem(relativeToPatterns, CatalogIssueCode.FILE_READ_FAILED, why, 'a link to a pattern file inside the project, or the file itself');
+          }
+          return;
+        }
+        if (!stats.isDirectory() && !isPatternName(entry.name)) return;
+        if (!isInside(realRoot, target)) {
+          problem(
+            relativeToPatterns,
+            CatalogIssueCode.PATH_OUTSIDE_PROJECT,
+            `a symbolic link to ${stats.isDirectory() ? 'a directory' : 'a file'} outside the project directory`,
+            'links that stay inside the project (the project is what is reviewed and deployed): copy the file in, or link to a copy inside the project',
+          );
+          return;
+        }
+        if (stats.isDirectory()) {
+          if (ancestors.includes(target)) {
+            problem(relativeToPatterns, CatalogIssueCode.FILE_READ_FAILED, 'a symbolic link to a directory that contains it (a loop)', 'links that do not lead back to their own directory');
+            return;
+          }
+          return walk(absolutePath, relativeToPatterns, [...ancestors, target]);
+        }
+        if (!stats.isFile()) {
+          problem(relativeToPatterns, CatalogIssueCode.FILE_READ_FAILED, `${display(relativeToPatterns)} links to something that is not a regular file`, 'a regular YAML file');
+          return;
+        }
+        files.push({ absolutePath, relativeToPatterns, filePath: display(relativeToPatterns) });
+      }),
+    );
+  };
+  const realDir = await fs.realpath(absoluteDir).catch(() => absoluteDir);
+  await walk(absoluteDir, '', [realDir]);
+  files.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  return { files, issues };
+}
+
+/** The real path of the innermost directory being walked. */
+function realAncestor(ancestors: readonly string[]): string {
+  return ancestors[ancestors.length - 1];
+}
+
+/** Whether `target` (a real path) is `root` or inside it. */
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+}
+
+function isErrno(error: unknown, ...codes: string[]): boolean {
+  return codes.includes((error as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/** `EACCES: permission denied` from `EACCES: permission denied, scandir '/abs/path'`: the code and reason, no path. */
+function describeFsError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const reason = String(message ?? error).split(', ')[0];
+  return code && !reason.startsWith(code) ? `${code}: ${reason}` : reason;
 }
 
 async function loadPatternFile(context: FileContext, file: PatternFileRef): Promise<FileResult> {
@@ -143,28 +242,32 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
 
   let text: string;
   try {
-    text = await readText(file.absolutePath);
+    text = await readSourceFile(file.absolutePath);
   } catch (error) {
-    issues.push(createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath, pointer: '', found: String(error) }));
+    if (error instanceof SourceFileError) {
+      const tooLarge = error.code === 'FILE_TOO_LARGE';
+      issues.push(
+        createIssue({
+          code: tooLarge ? CatalogIssueCode.FILE_TOO_LARGE : CatalogIssueCode.FILE_NOT_TEXT,
+          filePath,
+          pointer: '',
+          line: error.line,
+          column: error.column,
+          found: tooLarge ? `a pattern file of ${error.found}` : error.found,
+          allowed: tooLarge
+            ? `at most ${MAX_PATTERN_FILE_BYTES.toLocaleString('en-US')} bytes (1 MiB) per pattern file: one rule per file`
+            : 'UTF-8 text without NUL or other control characters (tab, line feed and carriage return are fine)',
+        }),
+      );
+    } else {
+      issues.push(createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath, pointer: '', found: `${filePath} cannot be read (${describeFsError(error)})`, allowed: 'a readable YAML file' }));
+    }
     return result;
   }
 
-  const source = parseYamlSource(text);
+  const source = parseYamlSource(text, { strictTags: true });
   if (source.errors.length) {
-    for (const problem of source.errors) {
-      const duplicate = problem.code === 'DUPLICATE_KEY';
-      issues.push(
-        createIssue({
-          code: duplicate ? CatalogIssueCode.YAML_DUPLICATE_KEY : CatalogIssueCode.YAML_SYNTAX,
-          filePath,
-          pointer: '',
-          line: problem.position?.line,
-          column: problem.position?.column,
-          found: duplicate ? 'a key that appears twice in the same mapping' : problem.message,
-          allowed: duplicate ? 'each key once per mapping' : 'valid YAML',
-        }),
-      );
-    }
+    issues.push(...yamlIssues(source.errors, filePath));
     return result;
   }
 
@@ -184,17 +287,58 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
   const semantic: Parameters<Report>[] = [];
   if (isObject(document)) await checkSemantics(context, document, (...args) => void semantic.push(args));
   const semanticPointers = new Set(semantic.map(([input]) => input.pointer));
+  // A number JSON cannot carry reads as null to the schema ("null; an integer"): NUMBER_NOT_FINITE says it better.
+  const nonFinitePointers = new Set(source.nonFiniteNumbers.map((number) => number.pointer));
   for (const problem of schemaProblems(validatePatternFile, document)) {
-    if (semanticPointers.has(problem.pointer)) continue;
+    if (semanticPointers.has(problem.pointer) || nonFinitePointers.has(problem.pointer)) continue;
     report({ code: problem.code, pointer: problem.pointer, found: problem.found, allowed: problem.allowed }, problem.atKey);
   }
   for (const args of semantic) report(...args);
+  // Last, so that at the same pointer the engine's or the schema's message stands (`Cannot compare number : 1e400`).
+  for (const number of source.nonFiniteNumbers) {
+    if (issues.some((issue) => issue.pointer === number.pointer)) continue;
+    issues.push(
+      createIssue({
+        code: CatalogIssueCode.NUMBER_NOT_FINITE,
+        filePath,
+        pointer: number.pointer,
+        line: number.position.line,
+        column: number.position.column,
+        found: `the number ${number.text}, which JSON cannot represent (the template would say null)`,
+        allowed: 'a finite number, between -1.7976931348623157e308 and 1.7976931348623157e308',
+      }),
+    );
+  }
   if (issues.length === 0 && isObject(document)) result.rule = toRuleDefinition(name, filePath, document, context.config);
   return result;
 }
 
-function ruleNameCollisions(files: { name: string; filePath: string }[]): CatalogIssue[] {
+/**
+ * YAML problems of one file as catalog issues (pattern files and serverless.yml): duplicate keys, tags, alias bombs
+ * and second documents have their own codes, the rest is `YAML_SYNTAX`; each with its line and column.
+ */
+export function yamlIssues(problems: readonly YamlProblem[], filePath: string): CatalogIssue[] {
+  return problems.map((problem) => {
+    const input = { filePath, pointer: problem.pointer ?? '', line: problem.position?.line, column: problem.position?.column };
+    switch (problem.code) {
+      case 'DUPLICATE_KEY':
+        return createIssue({ ...input, code: CatalogIssueCode.YAML_DUPLICATE_KEY, found: 'a key that appears twice in the same mapping', allowed: 'each key once per mapping' });
+      case 'TAG_NOT_ALLOWED':
+        return createIssue({ ...input, code: CatalogIssueCode.YAML_TAG_NOT_ALLOWED, found: problem.message, allowed: problem.allowed });
+      case 'ALIAS_LIMIT':
+        return createIssue({ ...input, code: CatalogIssueCode.YAML_ALIAS_LIMIT, found: problem.message, allowed: problem.allowed });
+      case 'MULTIPLE_DOCS':
+        return createIssue({ ...input, code: CatalogIssueCode.YAML_MULTIPLE_DOCUMENTS, found: problem.message, allowed: problem.allowed });
+      default:
+        return createIssue({ ...input, code: CatalogIssueCode.YAML_SYNTAX, found: problem.message, allowed: problem.allowed ?? 'valid YAML' });
+    }
+  });
+}
+
+/** Two files, one rule name: an issue in each file, at the start of its document (line 1 when it did not parse). */
+function ruleNameCollisions(files: { name: string; filePath: string; source?: YamlSource }[]): CatalogIssue[] {
   const byName = new Map<string, string[]>();
+  const positions = new Map(files.map(({ filePath, source }) => [filePath, source?.locate('') ?? { line: 1, column: 1 }]));
   for (const { name, filePath } of files) byName.set(name, [...(byName.get(name) ?? []), filePath]);
   const issues: CatalogIssue[] = [];
   for (const [name, filePaths] of byName) {
@@ -206,6 +350,7 @@ function ruleNameCollisions(files: { name: string; filePath: string }[]): Catalo
           code: CatalogIssueCode.RULE_NAME_COLLISION,
           filePath,
           pointer: '',
+          ...positions.get(filePath),
           found: `rule name ${JSON.stringify(name)} is also the name of ${others.join(', ')}`,
           allowed: 'one file per rule name: rename or move one of the files',
         }),

@@ -12,6 +12,7 @@ import { assignTargetIds, isDefaultBus, targetIdBase } from './names';
 import { checkPattern } from './pattern-check';
 import { EVENT_BUS_ARN_PATTERN } from './config-schema';
 import type { ReadText } from './read-text';
+import { describeJsonSyntaxError, testEventPathProblem } from './test-event-path';
 import { describeValue, isObject } from './schema-problems';
 import { DEFAULT_BUS, TargetKind, type ProjectConfig } from './types';
 import { toPointer } from './yaml-source';
@@ -329,7 +330,7 @@ function checkInputTransformer(transformer: Record<string, unknown>, at: string,
 function checkTestEvent(context: FileContext, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
   let check = context.testEvents.get(eventPath);
   if (!check) {
-    check = readTestEvent(context.readTestEvent, path.resolve(context.rootDir, eventPath), eventPath);
+    check = testEventPathProblem(context.rootDir, eventPath).then((outside) => outside ?? readTestEvent(context.readTestEvent, path.resolve(context.rootDir, eventPath), eventPath));
     context.testEvents.set(eventPath, check);
   }
   return check;
@@ -349,8 +350,8 @@ async function readTestEvent(read: ReadText, absolutePath: string, eventPath: st
   let event: unknown;
   try {
     event = JSON.parse(text);
-  } catch (error) {
-    return { code: CatalogIssueCode.TEST_EVENT_INVALID, found: `${eventPath} is not JSON: ${(error as Error).message}`, allowed: 'a JSON object (an EventBridge event)' };
+  } catch {
+    return { code: CatalogIssueCode.TEST_EVENT_INVALID, found: `${eventPath} is ${describeJsonSyntaxError(text)}`, allowed: 'a JSON object (an EventBridge event)' };
   }
   if (!isObject(event)) {
     return { code: CatalogIssueCode.TEST_EVENT_INVALID, found: `${eventPath} holds ${describeValue(event)}`, allowed: 'a JSON object (an EventBridge event)' };

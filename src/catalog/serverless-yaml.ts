@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CatalogError, CatalogIssueCode, createIssue } from './errors';
+import { yamlIssues } from './load-catalog';
 import { isObject } from './schema-problems';
 import { parseYamlSource } from './yaml-source';
 
@@ -12,7 +13,8 @@ import { parseYamlSource } from './yaml-source';
  *
  * @param rootDir - the project root
  * @returns the document, e.g. `{ service: 'patchbay', functions: { notify: {...} }, custom: {...} }`
- * @throws CatalogError (`FILE_READ_FAILED`, `YAML_SYNTAX`, `YAML_DUPLICATE_KEY`) when there is no such file or it does not parse.
+ * @throws CatalogError (`FILE_READ_FAILED`, `YAML_SYNTAX`, `YAML_DUPLICATE_KEY`, `YAML_ALIAS_LIMIT`,
+ *   `YAML_MULTIPLE_DOCUMENTS`) when there is no such file or it does not parse.
  */
 export async function loadServerlessYaml(rootDir: string): Promise<Record<string, unknown>> {
   for (const name of ['serverless.yml', 'serverless.yaml']) {
@@ -24,20 +26,7 @@ export async function loadServerlessYaml(rootDir: string): Promise<Record<string
       throw new CatalogError([createIssue({ code: CatalogIssueCode.FILE_READ_FAILED, filePath: name, pointer: '', found: String(error) })], { cause: error });
     }
     const source = parseYamlSource(text);
-    if (source.errors.length) {
-      throw new CatalogError(
-        source.errors.map((problem) =>
-          createIssue({
-            code: problem.code === 'DUPLICATE_KEY' ? CatalogIssueCode.YAML_DUPLICATE_KEY : CatalogIssueCode.YAML_SYNTAX,
-            filePath: name,
-            pointer: '',
-            line: problem.position?.line,
-            column: problem.position?.column,
-            found: problem.message,
-          }),
-        ),
-      );
-    }
+    if (source.errors.length) throw new CatalogError(yamlIssues(source.errors, name));
     return isObject(source.value) ? source.value : {};
   }
   throw new CatalogError([

@@ -11,6 +11,7 @@ import { InvalidEventPatternError } from './errors';
 import { parseCidr, ipRangeIfPossible } from './cidr';
 import { parseWildcard, wildcardComplexity, MAX_WILDCARD_COMPLEXITY, WILDCARD_TOO_COMPLEX, type Wildcard } from './wildcard';
 import type { Matcher } from './matchers';
+import { numberText } from './number-text';
 
 /** One field condition of a branch. */
 export interface FieldCondition {
@@ -39,6 +40,14 @@ function tokenText(v: unknown): string {
   if (Array.isArray(v)) return '[';
   if (typeof v === 'object') return '{';
   return String(v);
+}
+
+/**
+ * EventBridge compares numbers as doubles: one that overflows (`1e400`) is refused where it would be compared
+ * (numeric ranges, anything-but), as `Cannot compare number : <the number as written>`. Exact matches accept it.
+ */
+function needFinite(container: object, key: string | number, value: number, pointer: string): void {
+  if (!Number.isFinite(value)) fail(`Cannot compare number : ${numberText(container, key, value)}`, pointer);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -169,7 +178,7 @@ function compileMatchExpression(context: Context, expr: Record<string, unknown>,
       return m;
     }
     case 'anything-but': {
-      const m = compileAnythingBut(context, value, at);
+      const m = compileAnythingBut(context, value, at, expr);
       onlyKey(expr, pointer, 'Too many elements in numeric expression');
       return m;
     }
@@ -236,6 +245,7 @@ function compileNumeric(terms: unknown[], pointer: string): Matcher {
   const v1 = terms[1];
   const needNumber = (name: string) => {
     if (!isNum(v1)) fail(`Value of ${name} must be numeric`, at(1));
+    needFinite(terms, 1, v1, at(1));
   };
   switch (first) {
     case '=':
@@ -257,6 +267,7 @@ function compileNumeric(terms: unknown[], pointer: string): Matcher {
       if (typeof op2 !== 'string') fail(`Bad value in numeric range: ${tokenText(op2)}`, at(2));
       if (op2 !== '<' && op2 !== '<=') fail(`Bad numeric range operator: ${op2}`, at(2));
       if (!isNum(terms[3])) fail(`Value of ${op2} must be numeric`, at(3));
+      needFinite(terms, 3, terms[3], at(3));
       if (terms.length > 4) fail('Too many terms in numeric range expression', at(4));
       const upper = terms[3] as number;
       if (lower >= upper) fail('Bottom must be less than top', at(3));
@@ -269,7 +280,7 @@ function compileNumeric(terms: unknown[], pointer: string): Matcher {
 
 type AnythingButKind = 'plain' | 'equals-ignore-case' | 'prefix' | 'suffix' | 'wildcard';
 
-function compileAnythingBut(context: Context, value: unknown, pointer: string): Matcher {
+function compileAnythingBut(context: Context, value: unknown, pointer: string, container: object): Matcher {
   let kind: AnythingButKind = 'plain';
   let operand = value;
   let at = pointer;
@@ -296,7 +307,11 @@ function compileAnythingBut(context: Context, value: unknown, pointer: string): 
     const numbers: number[] = [];
     items.forEach((item, i) => {
       if (typeof item === 'string') strings.add(item);
-      else if (typeof item === 'number') numbers.push(item);
+      else if (typeof item === 'number') {
+        if (Array.isArray(operand)) needFinite(operand, i, item, ptr(at, i));
+        else needFinite(container, 'anything-but', item, at);
+        numbers.push(item);
+      }
       else fail('Inside anything but list, start|null|boolean is not supported.', Array.isArray(operand) ? ptr(at, i) : at);
     });
     if (Array.isArray(operand) && (strings.size > 0) === (numbers.length > 0)) {

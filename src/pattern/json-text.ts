@@ -7,6 +7,7 @@
  * Duplicate keys keep the last value, as EventBridge does (`{"a": [1], "a": [2]}` means `{"a": [2]}`).
  */
 import { InvalidEventPatternError } from './errors';
+import { recordNumberText } from './number-text';
 
 const VALUE_EXPECTED = "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
@@ -27,6 +28,8 @@ function describeChar(text: string, pos: number): string {
 
 class Reader {
   pos = 0;
+  /** The spelling of the last non-finite number read (`1e400`), recorded against its container. */
+  lastNumberText = '';
   constructor(private readonly text: string) {}
 
   fail(reason: string, at = this.pos): never {
@@ -86,7 +89,9 @@ class Reader {
     const after = t.charCodeAt(start + match[0].length);
     if (after >= 0x30 && after <= 0x39) this.fail('Invalid numeric value: Leading zeroes not allowed', start);
     this.pos += match[0].length;
-    return Number(match[0]);
+    const value = Number(match[0]);
+    if (!Number.isFinite(value)) this.lastNumberText = match[0];
+    return value;
   }
 
   private readString(): string {
@@ -133,7 +138,9 @@ class Reader {
     }
     while (true) {
       this.skipWhitespace();
-      out.push(this.readValue());
+      const item = this.readValue();
+      out.push(item);
+      if (typeof item === 'number' && !Number.isFinite(item)) recordNumberText(out, out.length - 1, this.lastNumberText);
       this.skipWhitespace();
       const c = this.text[this.pos];
       if (c === ',') {
@@ -174,6 +181,7 @@ class Reader {
       // Last value wins for a repeated key, as in EventBridge; defineProperty keeps "__proto__" an ordinary key.
       if (key in out) delete out[key];
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (typeof value === 'number' && !Number.isFinite(value)) recordNumberText(out, key, this.lastNumberText);
       this.skipWhitespace();
       const sep = this.text[this.pos];
       if (sep === ',') {

@@ -2,12 +2,13 @@
  * The patchbay Serverless plugin (osls / Serverless Framework v3): Serverless glue only.
  *
  * Hooks:
- * - `before:package:initialize` (`sls package`, `sls deploy`): read `custom.patchbay`, load and validate every
+ * - `before:package:cleanup` (`sls package`, `sls deploy`): read `custom.patchbay`, load and validate every
  *   pattern file (and registry schema file), compile the catalog and check the AWS limits that can be known now
- *   (names, bus policies, an estimate of the stack's resources), before anything is written (`package:cleanup` has
- *   just emptied `.serverless`; `package:initialize` writes the first template file): a problem fails the command
- *   with every issue listed (file, pointer, line, column) and a Serverless error of the same code, and no template
- *   is saved.
+ *   (names, bus policies, an estimate of the stack's resources), before anything is removed or written: a problem
+ *   fails the command with every issue listed (file, pointer, line, column) and a Serverless error of the same code,
+ *   and the previous `.serverless/` stays as it was. Then the previous `.serverless/` is set aside
+ *   (`previous-output.ts`): the `error` hook puts it back if the package fails later (a handler that does not
+ *   bundle, a template over a limit), `after:package:finalize` deletes it.
  * - `before:package:createDeploymentArtifacts`: bundle each Node.js function with esbuild, write its
  *   `patchbay-manifest.json`, zip the two as the function's artifact, and add the `PATCHBAY_TOPIC_ARN_<KEY>`
  *   environment variables.
@@ -39,6 +40,7 @@ import path from 'node:path';
 import { CatalogError, buildManifest, loadCatalog, parseYamlSource, readProjectConfig, type Catalog, type YamlSource } from '../catalog';
 import { CompilerError, checkStackLimits, compileCatalog, publishStatements, type CompiledCatalog } from '../compiler';
 import { BundleError, bundleFunction } from './bundle';
+import { setAsidePreviousOutput, type PreviousOutput } from './previous-output';
 import type { Serverless, ServerlessFunction, ServerlessLog, ServerlessOptions } from './serverless-types';
 
 /** Which command a preparation serves. */
@@ -69,6 +71,7 @@ export default class PatchbayPlugin {
   private readonly options: ServerlessOptions;
   private readonly log: ServerlessLog | undefined;
   private prepared: Prepared | undefined;
+  private previousOutput: PreviousOutput | undefined;
 
   constructor(serverless: Serverless, options: ServerlessOptions = {}, utils?: { log?: ServerlessLog }) {
     this.serverless = serverless;
@@ -79,8 +82,11 @@ export default class PatchbayPlugin {
     serverless.configSchemaHandler.defineCustomProperties({ properties: { patchbay: { ...PATCHBAY_CONFIG_DECLARATION } } });
     // Configuration is read in hooks only: variables are not resolved yet here.
     this.hooks = {
-      // After package:cleanup, before package:initialize writes the first template file.
-      'before:package:initialize': async () => void (await this.validate()),
+      // Before package:cleanup empties .serverless: a catalog error leaves the previous output untouched.
+      'before:package:cleanup': () => this.validateAndSetAsidePreviousOutput(),
+      'before:package:initialize': async () => void (this.prepared ?? (await this.validate())),
+      'after:package:finalize': () => this.previousOutput?.discard(),
+      error: () => this.restorePreviousOutput(),
       'before:package:createDeploymentArtifacts': () => this.bundle('package'),
       'before:deploy:function:packageFunction': () => this.bundle('deploy-function'),
       'before:invoke:local:invoke': () => this.bundle('invoke-local'),
@@ -88,6 +94,25 @@ export default class PatchbayPlugin {
       // After mergeCustomProviderResources (resources.Resources), before the update template is saved.
       'before:aws:package:finalize:saveServiceState': () => this.checkFinalTemplate(),
     };
+  }
+
+  /** Validate first (nothing touched when the catalog is invalid), then move the previous `.serverless/` aside. */
+  private async validateAndSetAsidePreviousOutput(): Promise<void> {
+    await this.validate();
+    this.previousOutput = await setAsidePreviousOutput(this.serverless.serviceDir);
+  }
+
+  /** The command failed: put the previous `.serverless/` back, unless the new package was already complete. */
+  private async restorePreviousOutput(): Promise<void> {
+    const previous = this.previousOutput;
+    this.previousOutput = undefined;
+    if (!previous) return;
+    try {
+      await previous.restore();
+      this.log?.notice('patchbay: the package failed; the previous .serverless/ output is back in place');
+    } catch (error) {
+      this.log?.warning(`patchbay: could not put the previous .serverless/ back: ${(error as Error).message}`);
+    }
   }
 
   /** Read the config, load and validate the catalog, compile it: everything that can fail on user input. */

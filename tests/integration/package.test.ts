@@ -4,7 +4,7 @@
  * through PATCHBAY_PLUGIN. No AWS credentials: osls packages without any.
  */
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { specProblems } from '../unit/compiler/cfn-spec';
@@ -216,5 +216,54 @@ describe('Integration: sls package with an invalid pattern file', () => {
     // Assess
     expect(existsSync(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'))).toBe(false);
     expect(existsSync(path.join(serviceDir, '.serverless'))).toBe(false);
+  });
+});
+
+describe('Integration: a failing sls package leaves the previous .serverless/ output as it was', () => {
+  let serviceDir: string;
+  let template: string;
+
+  beforeAll(async () => {
+    serviceDir = await copyFixture();
+    const first = await runSls(serviceDir, ['package']);
+    expect(first.code).toBe(0);
+    template = await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8');
+  });
+
+  afterAll(async () => {
+    await rm(serviceDir, { recursive: true, force: true });
+  });
+
+  it('when a pattern file is invalid (refused before Serverless cleans up)', async () => {
+    // Prepare
+    await writeFile(path.join(serviceDir, 'patterns/iam/bad.yml'), 'pattern: { source: [{ prefix: 123 }] }\ntargets: [{ function: notify }]\n');
+
+    // Act
+    const run = await runSls(serviceDir, ['package']);
+    await rm(path.join(serviceDir, 'patterns/iam/bad.yml'));
+
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('patterns/iam/bad.yml#/pattern/source/0/prefix: Event pattern is not valid');
+    expect(await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8')).toBe(template);
+    expect(existsSync(path.join(serviceDir, '.serverless/notify.zip'))).toBe(true);
+  });
+
+  it('when a handler does not bundle (after the cleanup: the previous output is put back)', async () => {
+    // Prepare
+    const handler = path.join(serviceDir, 'handlers/notify.ts');
+    const source = await readFile(handler, 'utf8');
+    await writeFile(handler, `${source}\nexport const broken = ;\n`);
+
+    // Act
+    const run = await runSls(serviceDir, ['package']);
+    await writeFile(handler, source);
+
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('Bundling function "notify" (handlers/notify.ts) failed');
+    expect(run.output).toContain('the previous .serverless/ output is back in place');
+    expect(await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8')).toBe(template);
+    expect(existsSync(path.join(serviceDir, '.serverless/build'))).toBe(true);
   });
 });

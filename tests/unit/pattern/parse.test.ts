@@ -16,6 +16,12 @@ describe('Function: parseEventPattern', () => {
     ['{"a": [{"numeric": ["=", 5, 6]}]}', '/a/0/numeric/2', 'Too many elements in numeric expression'],
     ['{"a": [{"numeric": [">", 5, 6]}]}', '/a/0/numeric/2', 'Bad value in numeric range: 6'],
     ['{"a": [{"numeric": [">", 5, "<", 9, 1]}]}', '/a/0/numeric/4', 'Too many terms in numeric range expression'],
+    // Numbers that overflow a double are refused where compared, quoted as written (event-ruler 337e8d9's wording).
+    ['{"a": [{"numeric": [">", 1e400]}]}', '/a/0/numeric/1', 'Cannot compare number : 1e400'],
+    ['{"a": [{"numeric": ["<", -1E+400]}]}', '/a/0/numeric/1', 'Cannot compare number : -1E+400'],
+    ['{"a": [{"numeric": [">", 0, "<=", 2e999]}]}', '/a/0/numeric/3', 'Cannot compare number : 2e999'],
+    ['{"a": [{"anything-but": [1, 1e400]}]}', '/a/0/anything-but/1', 'Cannot compare number : 1e400'],
+    ['{"a": [{"anything-but": 1e400}]}', '/a/0/anything-but', 'Cannot compare number : 1e400'],
     ['{"a": [{"exists": "yes"}]}', '/a/0/exists', 'exists match pattern must be either true or false.'],
     ['{"a": [{"cidr": "10.0.0.0/32"}]}', '/a/0/cidr', 'IPv4 mask bits must be < 32'],
     ['{"a": [{"cidr": "10.0.0.0/-1"}]}', '/a/0/cidr', 'Malformed CIDR, mask bits must not be negative'],
@@ -46,6 +52,16 @@ describe('Function: parseEventPattern', () => {
   ])('reports JSON syntax of %j with Jackson wording and position', (text, line, column, reason) => {
     const error = checkEventPattern(text);
     expect(error).toEqual(expect.objectContaining({ reason, line, column }));
+  });
+
+  it('refuses a non-finite number given as an object, in JavaScript spelling, and accepts it in an exact match', () => {
+    // Act
+    const problem = checkEventPattern({ a: [{ numeric: ['>=', Number.POSITIVE_INFINITY] }] });
+
+    // Assess
+    expect(problem).toEqual(expect.objectContaining({ pointer: '/a/0/numeric/1', message: 'Event pattern is not valid. Reason: Cannot compare number : Infinity' }));
+    expect(checkEventPattern('{"a": [1e400]}')).toBeUndefined();
+    expect(checkEventPattern('{"a": [{"numeric": ["=", 1e308]}]}')).toBeUndefined();
   });
 
   it('keeps the last of repeated keys, as EventBridge does', () => {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,11 +93,66 @@ describe('Class: PatchbayPlugin', () => {
         'before:aws:package:finalize:saveServiceState',
         'before:deploy:function:packageFunction',
         'before:invoke:local:invoke',
+        'before:package:cleanup',
         'before:package:createDeploymentArtifacts',
         'before:package:initialize',
+        'after:package:finalize',
+        'error',
         'package:compileEvents',
       ].sort(),
     );
+  });
+
+  describe('the previous .serverless/ output', () => {
+    const previous = () => path.join(serviceDir, '.serverless', 'cloudformation-template-update-stack.json');
+    beforeEach(async () => {
+      await mkdir(path.dirname(previous()), { recursive: true });
+      await writeFile(previous(), '{"previous":true}');
+    });
+
+    it('stays untouched when the catalog is invalid: validation runs before package:cleanup', async () => {
+      // Prepare
+      await writeFile(path.join(serviceDir, 'patterns/bad.yml'), 'pattern: { source: [{ prefix: 1 }] }\ntargets: [{ function: notify }]\n');
+      const { plugin } = create();
+
+      // Act
+      const error = await Promise.resolve(plugin.hooks['before:package:cleanup']()).catch((thrown: unknown) => thrown);
+
+      // Assess
+      expect(error).toEqual(expect.objectContaining({ code: 'PATCHBAY_INVALID_CATALOG' }));
+      expect(await readFile(previous(), 'utf8')).toBe('{"previous":true}');
+    });
+
+    it('is put back when the package fails after the cleanup, in place of the partial output', async () => {
+      // Prepare
+      const { plugin } = create();
+      await plugin.hooks['before:package:cleanup']();
+      await rm(path.join(serviceDir, '.serverless'), { recursive: true, force: true }); // what package:cleanup does
+      await mkdir(path.join(serviceDir, '.serverless', 'build'), { recursive: true });
+      await writeFile(path.join(serviceDir, '.serverless', 'build', 'partial.js'), '');
+
+      // Act
+      await plugin.hooks.error();
+
+      // Assess
+      expect(await readFile(previous(), 'utf8')).toBe('{"previous":true}');
+      expect(existsSync(path.join(serviceDir, '.serverless', 'build', 'partial.js'))).toBe(false);
+    });
+
+    it('is deleted once the new package is complete, and a later error keeps the new output', async () => {
+      // Prepare
+      const { plugin } = create();
+      await plugin.hooks['before:package:cleanup']();
+      await mkdir(path.join(serviceDir, '.serverless'), { recursive: true });
+      await writeFile(previous(), '{"new":true}');
+
+      // Act
+      await plugin.hooks['after:package:finalize']();
+      await plugin.hooks.error();
+
+      // Assess
+      expect(await readFile(previous(), 'utf8')).toBe('{"new":true}');
+    });
   });
 
   it('turns catalog problems into a Serverless error with the same code, listing every issue', async () => {
