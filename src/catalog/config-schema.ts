@@ -185,6 +185,13 @@ export const projectConfigSchema = {
       minimum: 1,
       description: "Your account's EventBridge 'Rules per event bus' quota: 300 by default, adjustable.",
     },
+    suppressWarnings: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+      description:
+        "Warning codes this project has looked at and accepts (e.g. CLOUDTRAIL_TRAIL_REQUIRED when an organization trail logs the account): patchbay test and sls package count them as suppressed instead of printing them. Errors cannot be suppressed.",
+    },
     retryPolicy: retryPolicySchema,
     buses: {
       type: 'object',

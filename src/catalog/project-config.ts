@@ -102,6 +102,7 @@ interface RawPatchbay {
   deadLetterQueue?: string;
   maxEventPatternLengthInChars?: number;
   maxRulesPerEventBus?: number;
+  suppressWarnings?: string[];
   retryPolicy?: Partial<RetryPolicy>;
   buses?: Record<string, RawBus>;
   schemas?: Partial<SchemasConfig>;
@@ -133,6 +134,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
     ...(queues !== undefined ? { queues } : {}),
     maxEventPatternLengthInChars: section.maxEventPatternLengthInChars ?? EVENT_PATTERN_LENGTH.default,
     maxRulesPerEventBus: section.maxRulesPerEventBus ?? DEFAULT_MAX_RULES_PER_EVENT_BUS,
+    ...(section.suppressWarnings?.length ? { suppressWarnings: [...section.suppressWarnings] } : {}),
     buses,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...section.retryPolicy },
   };

@@ -366,6 +366,8 @@ export interface ProjectConfig {
   maxEventPatternLengthInChars: number;
   /** EventBridge's "Rules per event bus" quota: 300 by default, adjustable. @default 300 */
   maxRulesPerEventBus: number;
+  /** Warning codes the project accepts: reported as suppressed, not printed (`custom.patchbay.suppressWarnings`). */
+  suppressWarnings?: string[];
   /** Bus key -> bus; always has `default`. */
   buses: Record<string, BusConfig>;
   /** The retry policy of targets that do not set their own: `custom.patchbay.retryPolicy` over {@link DEFAULT_RETRY_POLICY}. */

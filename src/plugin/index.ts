@@ -133,7 +133,10 @@ export default class PatchbayPlugin {
     });
     const { rules, config } = prepared.catalog;
     this.log?.info(`patchbay: ${rules.length} rules, ${Object.keys(config.topics).length} topics, ${Object.keys(config.buses).length} buses`);
-    for (const warning of prepared.compiled.warnings) this.log?.warning(warning);
+    const suppressed = new Set(config.suppressWarnings ?? []);
+    for (const warning of prepared.compiled.warnings) {
+      if (!suppressed.has(/\[([A-Z0-9_]+)\]$/.exec(warning)?.[1] ?? '')) this.log?.warning(warning);
+    }
     this.prepared = prepared;
     return prepared;
   }

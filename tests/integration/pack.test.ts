@@ -79,13 +79,15 @@ describe('patchbay packed, installed into a new project, and used there', () => 
     expect(init.code).toBe(0);
     expect(init.output).toContain('wrote serverless.yml');
     expect(init.output).toContain('kept  package.json');
-    expect({ code: tested.code, output: tested.output.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, output: 'patchbay test: 2 passed, 0 failed' });
+    // The scaffolded rule is a CloudTrail API-call rule and the project has no trail: the one warning, explained in serverless.yml.
+    expect({ code: tested.code, output: tested.output.trimEnd().split('\n').at(-1) }).toEqual({ code: 0, output: 'patchbay test: 2 passed, 0 failed, 1 warning' });
+    expect(tested.output).toContain('[CLOUDTRAIL_TRAIL_REQUIRED]');
     expect({ code: packaged.code, output: packaged.code === 0 ? '' : packaged.output }).toEqual({ code: 0, output: '' });
     const template = JSON.parse(fs.readFileSync(path.join(project, '.serverless/cloudformation-template-update-stack.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     const rules = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Events::Rule');
-    expect(rules.map((rule) => rule.Properties.Name)).toEqual(['alerts-ci-dynamodb-delete-table']);
+    expect(rules.map((rule) => rule.Properties.Name)).toEqual(['alerts.ci.dynamodb-delete-table']);
     expect(fs.existsSync(path.join(project, '.serverless/notify.zip'))).toBe(true);
     expect(invoked.code).toBe(0);
     expect(invoked.output).toContain('"Subject": "DynamoDB table orders deleted in 111122223333 eu-west-1"');

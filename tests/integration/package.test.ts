@@ -244,7 +244,7 @@ describe('Integration: a failing sls package leaves the previous .serverless/ ou
 
     // Assess
     expect(run.code).not.toBe(0);
-    expect(run.output).toContain('patterns/iam/bad.yml#/pattern/source/0/prefix: Event pattern is not valid');
+    expect(run.output).toMatch(/^patterns\/iam\/bad\.yml:1:31: \/pattern\/source\/0\/prefix: Event pattern is not valid\. .*\[INVALID_EVENT_PATTERN\]$/m);
     expect(await readFile(path.join(serviceDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8')).toBe(template);
     expect(existsSync(path.join(serviceDir, '.serverless/notify.zip'))).toBe(true);
   });

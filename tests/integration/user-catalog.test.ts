@@ -22,7 +22,7 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.serverless', '.patchbay', 
 function copyProject(): { project: string; parent: string } {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-copy-'));
   const project = path.join(parent, 'project');
-  fs.cpSync(REPO_ROOT, project, { recursive: true, filter: (source) => !NOT_COPIED.has(path.basename(source)) || path.dirname(source) !== REPO_ROOT });
+  fs.cpSync(REPO_ROOT, project, { recursive: true, verbatimSymlinks: true, filter: (source) => !NOT_COPIED.has(path.basename(source)) || path.dirname(source) !== REPO_ROOT });
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
   if (fs.existsSync(SHARED)) fs.symlinkSync(SHARED, path.join(parent, 'shared'), 'dir');
   return { project, parent };

@@ -34,7 +34,7 @@ export interface TestOptions extends DeploymentFlags {
  * What `patchbay test --json` prints: stable for tools.
  * @example
  * { "passed": 37, "failed": 1, "warnings": [{ "code": "SELECT_ALWAYS_NULL", "filePath": "patterns/ec2/stopped.yml",
- *     "pointer": "/targets/0/select/instance", "line": 9, "column": 17, "severity": "warning", "message": "…" }],
+ *     "pointer": "/targets/0/select/instance", "line": 9, "column": 17, "severity": "warning", "message": "…" }], "suppressedWarnings": 0,
  *   "results": [{ "rule": "ec2-stopped", "filePath": "patterns/ec2/stopped.yml", "event": "events/ec2/stopped.json",
  *     "expected": "match", "pattern": true, "notified": true, "passed": true, "targets": [...] }],
  *   "schemaIssues": [] }
@@ -43,6 +43,8 @@ export interface TestReportJson {
   passed: number;
   failed: number;
   warnings: CatalogIssue<string>[];
+  /** Warnings left out because their code is in `custom.patchbay.suppressWarnings`. */
+  suppressedWarnings: number;
   results: RuleTestResult[];
   schemaIssues: SampleEventIssue[];
 }
@@ -95,10 +97,13 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
     return TestExit.INVALID_CATALOG;
   }
   const results = await runRuleTests(project.catalog, project.rootDir, { readTestEvent });
-  const warnings: CatalogIssue<string>[] = [
+  const suppressed = new Set(project.catalog.config.suppressWarnings ?? []);
+  const allWarnings: CatalogIssue<string>[] = [
     ...deployment.filter((issue) => issue.severity === 'warning'),
     ...(await checkCatalog(project.catalog, project.rootDir, { readTestEvent })),
   ];
+  const warnings = allWarnings.filter((issue) => !suppressed.has(issue.code));
+  const suppressedCount = allWarnings.length - warnings.length;
   let schemaIssues: SampleEventIssue[];
   try {
     schemaIssues = await validateSampleEvents(project.rootDir, { readText: readTestEvent });
@@ -109,9 +114,9 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   }
   const { passed, failed } = summarizeRuleTests(results);
   if (options.json) {
-    const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, results, schemaIssues };
+    const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, suppressedWarnings: suppressedCount, results, schemaIssues };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings, painter(io.stdout, io.env)));
+  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings, painter(io.stdout, io.env), suppressedCount));
   const failing = failed > 0 || schemaIssues.length > 0 || (options.strict === true && warnings.length > 0);
   return failing ? TestExit.FAILED : TestExit.PASSED;
 }
@@ -125,6 +130,7 @@ export function formatRuleTestReport(
   schemaIssues: readonly SampleEventIssue[] = [],
   warnings: readonly CatalogIssue<string>[] = [],
   paint: (style: Style, text: string) => string = (_style, text) => text,
+  suppressedCount = 0,
 ): string {
   const rows = results.map((result) => [
     result.rule,
@@ -141,7 +147,10 @@ export function formatRuleTestReport(
     ? renderTable(['RULE', 'EVENT', 'EXPECTED', 'PATTERN', 'FILTER', 'RESULT'], rows).replace(/ (PASS|FAIL)$/gm, (_, word: string) => ` ${paint(word === 'PASS' ? 'green' : 'red', word)}`)
     : 'No rule has sample-event tests.\n';
   const failedCount = failed + schemaIssues.length;
-  const summary = `patchbay test: ${passed} passed, ${failedCount} failed${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
+  const summary =
+    `patchbay test: ${passed} passed, ${failedCount} failed` +
+    (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '') +
+    (suppressedCount ? `, ${suppressedCount} suppressed (custom.patchbay.suppressWarnings)` : '');
   return [
     table,
     ...(failures.length ? [`\n${paint('red', 'Failures:')}\n`, ...failures.map((r) => `  ${r.rule} ${r.event} (${r.filePath}): ${describeRuleTest(r)}\n`)] : []),

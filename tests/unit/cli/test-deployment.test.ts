@@ -30,7 +30,40 @@ describe('Function: runTest (deployment checks and resolved configuration)', () 
 
     // Assess
     expect(code).toBe(0);
-    expect(io.err()).toMatch(/^patterns\/signin\.yml:2:3: warning: \/pattern: rule signin matches events of aws\.signin and is deployed to eu-west-1: .* \[GLOBAL_SERVICE_EVENTS_REGION\]$/m);
+    expect(io.out()).toMatch(/^patterns\/signin\.yml:2:3: warning: \/pattern: rule signin matches events of aws\.signin and is deployed to eu-west-1: .* \[GLOBAL_SERVICE_EVENTS_REGION\]$/m);
+  });
+
+  it('leaves out the warnings whose codes custom.patchbay.suppressWarnings lists, and counts them in the summary and --json', async () => {
+    // Prepare: the sign-in rule outside us-east-1 and without tests, both warnings accepted by the project
+    root = writeFixtureProject({ 'patterns/signin.yml': signin });
+    const config = fs.readFileSync(`${root}/serverless.yml`, 'utf8').replace('  patchbay:\n', '  patchbay:\n    suppressWarnings: [GLOBAL_SERVICE_EVENTS_REGION, RULE_WITHOUT_TESTS]\n');
+    fs.writeFileSync(`${root}/serverless.yml`, config);
+    const io = testIo(root);
+    const json = testIo(root);
+
+    // Act
+    const code = await runTest({ strict: true }, io);
+    await runTest({ json: true }, json);
+
+    // Assess: --strict passes, since the only warning is accepted
+    expect(code).toBe(0);
+    expect(io.out()).not.toContain('GLOBAL_SERVICE_EVENTS_REGION');
+    expect(io.out().trimEnd().split('\n').at(-1)).toBe('patchbay test: 0 passed, 0 failed, 2 suppressed (custom.patchbay.suppressWarnings)');
+    expect(JSON.parse(json.out())).toEqual(expect.objectContaining({ warnings: [], suppressedWarnings: 2 }));
+  });
+
+  it('refuses a suppressWarnings entry that is not a warning code (exit 2, the pointer named)', async () => {
+    // Prepare
+    root = writeFixtureProject({ 'patterns/signin.yml': signin });
+    fs.writeFileSync(`${root}/serverless.yml`, fs.readFileSync(`${root}/serverless.yml`, 'utf8').replace('  patchbay:\n', '  patchbay:\n    suppressWarnings: [global-service]\n'));
+    const io = testIo(root);
+
+    // Act
+    const code = await runTest({}, io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/serverless\.yml:\d+:\d+: \/custom\/patchbay\/suppressWarnings\/0: .*global-service/);
   });
 
   it('takes the Region from --region, as sls does', async () => {
@@ -73,7 +106,7 @@ describe('Function: runTest (deployment checks and resolved configuration)', () 
 
     // Assess
     expect(code).toBe(0);
-    expect(io.err()).toContain('is deployed to eu-central-1');
+    expect(io.out()).toContain('is deployed to eu-central-1');
   });
 
   it('resolves ${opt:stage}, ${sls:stage}, ${self:...} and ${param:...} like sls: the stage picks the patterns directory and topics', async () => {

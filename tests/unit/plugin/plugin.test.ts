@@ -304,6 +304,25 @@ describe('Class: PatchbayPlugin', () => {
     expect(log.warnings).toEqual([expect.stringContaining('2 of 2 rules on bus "default"')]);
   });
 
+  it('logs the deployment warnings, except those whose codes custom.patchbay.suppressWarnings lists', async () => {
+    // Prepare: a CloudTrail API-call rule and no trail
+    await mkdir(path.join(serviceDir, 'patterns/dynamodb'), { recursive: true });
+    await writeFile(
+      path.join(serviceDir, 'patterns/dynamodb/delete-table.yml'),
+      'pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [DeleteTable] }\ntargets:\n  - function: notify\n    notify: { topic: security }\n',
+    );
+    const plain = create();
+    const quiet = create(undefined, { patchbay: { topics, deadLetterQueue: 'NotifyDeadLetterQueue', suppressWarnings: ['CLOUDTRAIL_TRAIL_REQUIRED'] } });
+
+    // Act
+    await plain.plugin.hooks['before:package:initialize']();
+    await quiet.plugin.hooks['before:package:initialize']();
+
+    // Assess
+    expect(plain.log.warnings).toEqual([expect.stringMatching(/\/custom\/patchbay: .*\[CLOUDTRAIL_TRAIL_REQUIRED\]$/)]);
+    expect(quiet.log.warnings).toEqual([]);
+  });
+
   it('warns instead of touching a function that has its own role', async () => {
     // Prepare
     const { plugin, serverless, log } = create({ notify: { handler: 'handlers/notify.handler', role: 'arn:aws:iam::123456789012:role/custom' } });

@@ -249,7 +249,7 @@ describe('Command: patchbay replay (serverless.yml resolved as sls package resol
   const WINDOW = ['--from', '2025-06-03T00:00:00Z', '--to', '2025-06-04T00:00:00Z', '--account', '111122223333', '--poll-interval-ms', '1'];
   const runIn = (dir: string, ...args: string[]) => {
     const io = testIo();
-    return main(['node', 'patchbay', 'replay', '--root', dir, ...WINDOW, ...args], io).then((code) => ({ code, io }));
+    return main(['node', 'patchbay', 'replay', '--root', path.resolve(__dirname, '../../..', dir), ...WINDOW, ...args], io).then((code) => ({ code, io }));
   };
   beforeEach(() => {
     eventBridge.on(StartReplayCommand).resolves({ State: 'STARTING' });
