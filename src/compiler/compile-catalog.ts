@@ -172,6 +172,12 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
         }
       } else if (target.kind === 'sns') {
         requireTopic(catalog, rule, target.sns);
+        if (catalog.config.topics[target.sns]?.fifo) {
+          throw new CompilerError(
+            CompilerErrorCode.SNS_TARGET_FIFO_TOPIC,
+            `Rule ${rule.name} targets topic ${JSON.stringify(target.sns)} directly (sns:), but it is a FIFO topic: publishes to it need a MessageGroupId and a deduplication ID, which patchbay sets only in the notify function; notify it through a function target (notify.topic) instead, or use a standard topic`,
+          );
+        }
         setOf(busesBySnsTopic, target.sns).add(rule.bus);
       } else {
         if (!target.eventBus.startsWith('arn:')) busOf(buses, target.eventBus, `Rule ${rule.name}`);
@@ -397,7 +403,8 @@ export function ruleArnPattern(options: { service: string; stage: string; bus: R
 
 /**
  * One `AWS::SNS::Topic` (TopicName `<service>-<stage>-<key>`, DisplayName, `KmsMasterKeyId`: `alias/aws/sns`, or the
- * patchbay key for topics EventBridge publishes to) and one `AWS::SNS::Subscription` per distinct subscription.
+ * patchbay key for topics EventBridge publishes to; `fifo: true` gives `<name>.fifo` with `FifoTopic: true` and
+ * `ContentBasedDeduplication: false`) and one `AWS::SNS::Subscription` per distinct subscription.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html
  */
@@ -411,8 +418,11 @@ export function compileTopic(
     [topicId]: {
       Type: 'AWS::SNS::Topic',
       Properties: {
-        TopicName: topicPhysicalName(options.service, options.stage, topicKey),
+        TopicName: topicPhysicalName(options.service, options.stage, topicKey, { fifo: topic.fifo }),
         ...(topic.displayName !== undefined ? { DisplayName: topic.displayName } : {}),
+        // FIFO: deduplication by the MessageDeduplicationId the notify function sets (rule + target + event id),
+        // not by content (two events with the same text are two alerts).
+        ...(topic.fifo ? { FifoTopic: true, ContentBasedDeduplication: false } : {}),
         KmsMasterKeyId: options.encryptWithPatchbayKey ? getAtt(TOPIC_KEY_LOGICAL_ID, 'Arn') : TOPIC_KMS_KEY,
       },
     },

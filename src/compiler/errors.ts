@@ -11,6 +11,8 @@ export const CompilerErrorCode = {
   UNKNOWN_FUNCTION: 'PATCHBAY_UNKNOWN_FUNCTION',
   /** A target names a topic that the catalog config does not define. */
   UNKNOWN_TOPIC: 'PATCHBAY_UNKNOWN_TOPIC',
+  /** An `sns:` target names a FIFO topic: its publishes need a MessageGroupId and deduplication ID that only the notify function sets. */
+  SNS_TARGET_FIFO_TOPIC: 'PATCHBAY_SNS_TARGET_FIFO_TOPIC',
   /** A rule or target names a bus that the catalog config does not define. */
   UNKNOWN_BUS: 'PATCHBAY_UNKNOWN_BUS',
   /** The generated input template is not valid JSON once its placeholders are filled, or is too long. */

@@ -623,6 +623,25 @@ describe('Function: compileCatalog', () => {
       );
       expect(subscriptions).toHaveLength(3);
     });
+
+    it('compiles a fifo topic to <name>.fifo with FifoTopic and ContentBasedDeduplication off', () => {
+      // Prepare
+      const fifoConfig = projectConfig({ topics: { audit: { fifo: true, subscriptions: [{ protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:audit.fifo' }] } } });
+      const fifoRule = rule('x', { targets: [fn('notify', 'notify', { notify: { topic: 'audit' } })] });
+
+      // Act
+      const fifo = compileCatalog({ config: fifoConfig, rules: [fifoRule] }, options);
+
+      // Assess
+      expectResource(fifo.resources, 'PatchbayTopicAudit', 'AWS::SNS::Topic', {
+        TopicName: 'patchbay-dev-audit.fifo',
+        FifoTopic: true,
+        ContentBasedDeduplication: false,
+        KmsMasterKeyId: 'alias/aws/sns',
+      });
+      expect(resources.PatchbayTopicSecurity.Properties).not.toHaveProperty('FifoTopic');
+      expect(specProblems(fifo.resources)).toEqual([]);
+    });
   });
 
   describe('functions', () => {
@@ -688,6 +707,12 @@ describe('Function: compileCatalog', () => {
       ['a topic missing from the config', options, { config, rules: [rule('x', { targets: [fn('notify', 'notify', { notify: { topic: 'nope' } })] })] }, 'PATCHBAY_UNKNOWN_TOPIC'],
       ['an sns topic missing from the config', options, { config, rules: [rule('x', { targets: [{ kind: 'sns', id: 'sns-nope', sns: 'nope', retryPolicy }] })] }, 'PATCHBAY_UNKNOWN_TOPIC'],
       ['a bus missing from the config', options, { config, rules: [rule('x', { bus: 'nowhere' })] }, 'PATCHBAY_UNKNOWN_BUS'],
+      [
+        'an sns target naming a fifo topic',
+        options,
+        { config: projectConfig({ topics: { audit: { fifo: true, subscriptions: [] } } }), rules: [rule('x', { targets: [{ kind: 'sns', id: 'sns-audit', sns: 'audit', retryPolicy }] })] },
+        'PATCHBAY_SNS_TARGET_FIFO_TOPIC',
+      ],
       ['a service and stage too long for rule names', { ...options, service: 's'.repeat(50), stage: 'production' }, { config, rules: [rule(`r${'x'.repeat(30)}`)] }, 'PATCHBAY_RULE_NAME_PREFIX_TOO_LONG'],
     ])('throws for %s', (_name, compileOptions, input, code) => {
       // Act
