@@ -148,10 +148,13 @@ export const projectConfigSchema = {
         type: 'object',
         additionalProperties: false,
         // SNS FIFO topics deliver to Amazon SQS queues only.
-        if: { properties: { fifo: { const: true } }, required: ['fifo'] },
+        if: { type: 'object', properties: { fifo: { const: true } }, required: ['fifo'] },
         then: {
           properties: {
-            subscriptions: { items: { properties: { protocol: { const: 'sqs', description: 'FIFO topics deliver to Amazon SQS queues only' } } } },
+            subscriptions: {
+              type: 'array',
+              items: { type: 'object', properties: { protocol: { const: 'sqs', description: 'FIFO topics deliver to Amazon SQS queues only' } } },
+            },
           },
         },
         properties: {
