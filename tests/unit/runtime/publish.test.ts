@@ -489,6 +489,20 @@ describe('Function: ensureTopic', () => {
     expect(sns.commandCalls(CreateTopicCommand)[0]!.args[0].input).toEqual({ Name: 'patchbay-test-ops' });
   });
 
+  it('creates a .fifo name as a FIFO topic without content-based deduplication', async () => {
+    // Prepare
+    sns.on(CreateTopicCommand).resolves({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:patchbay-test-audit.fifo' });
+
+    // Act
+    await ensureTopic(new SNSClient({ region: 'us-east-1' }), 'patchbay-test-audit.fifo');
+
+    // Assess
+    expect(sns.commandCalls(CreateTopicCommand)[0]!.args[0].input).toEqual({
+      Name: 'patchbay-test-audit.fifo',
+      Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'false' },
+    });
+  });
+
   it('does not cache a failure', async () => {
     // Prepare
     sns.on(CreateTopicCommand).rejectsOnce(new Error('connection refused')).resolves({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:t' });
