@@ -147,8 +147,23 @@ export const projectConfigSchema = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
+        // SNS FIFO topics deliver to Amazon SQS queues only.
+        if: { type: 'object', properties: { fifo: { const: true } }, required: ['fifo'] },
+        then: {
+          properties: {
+            subscriptions: {
+              type: 'array',
+              items: { type: 'object', properties: { protocol: { const: 'sqs', description: 'FIFO topics deliver to Amazon SQS queues only' } } },
+            },
+          },
+        },
         properties: {
           displayName: { type: 'string', maxLength: 100, description: 'SNS DisplayName (sender name of email and SMS notifications).' },
+          fifo: {
+            type: 'boolean',
+            description:
+              'A FIFO topic (<service>-<stage>-<key>.fifo) with deduplication: the notify function sets MessageDeduplicationId from rule + target + event id, so retried publishes are delivered once within SNS\'s 5-minute window. Subscriptions: sqs only. Only function targets (notify.topic) may notify it, not sns: targets.',
+          },
           subscriptions: {
             type: 'array',
             description: 'Subscriptions created with the topic.',

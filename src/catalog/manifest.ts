@@ -48,7 +48,10 @@ export function buildManifest(catalog: Catalog, options: BuildManifestOptions): 
     rules.push(manifestRule);
     for (const target of targets) {
       const key = target.notify?.topic;
-      if (key !== undefined && !topics[key]) topics[key] = { arnEnv: topicArnEnv(key), name: topicPhysicalName(service, stage, key) };
+      if (key !== undefined && !topics[key]) {
+        const fifo = catalog.config.topics[key]?.fifo === true;
+        topics[key] = { arnEnv: topicArnEnv(key), name: topicPhysicalName(service, stage, key, { fifo }), ...(fifo ? { fifo: true } : {}) };
+      }
     }
   }
   const sortedTopics = Object.fromEntries(Object.entries(topics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

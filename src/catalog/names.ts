@@ -45,11 +45,13 @@ export function assignTargetIds(functionKeys: readonly string[]): string[] {
 }
 
 /**
- * Physical SNS topic name: `<service>-<stage>-<key>` (SNS allows 1-256 chars of `[A-Za-z0-9_-]`).
+ * Physical SNS topic name: `<service>-<stage>-<key>`, plus `.fifo` for a FIFO topic (SNS allows 1-256 chars of
+ * `[A-Za-z0-9_-]`, and requires the `.fifo` suffix on FIFO topics).
  * @example topicPhysicalName('patchbay', 'dev', 'security') // 'patchbay-dev-security'
+ * @example topicPhysicalName('patchbay', 'dev', 'audit', { fifo: true }) // 'patchbay-dev-audit.fifo'
  */
-export function topicPhysicalName(service: string, stage: string, topicKey: string): string {
-  return `${service}-${stage}-${topicKey}`;
+export function topicPhysicalName(service: string, stage: string, topicKey: string, options: { fifo?: boolean } = {}): string {
+  return `${service}-${stage}-${topicKey}${options.fifo ? '.fifo' : ''}`;
 }
 
 /** Whether a bus name means the default event bus. */

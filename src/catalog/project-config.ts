@@ -120,6 +120,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
   for (const [key, topic] of Object.entries(section.topics ?? {})) {
     topics[key] = {
       ...(topic.displayName !== undefined ? { displayName: topic.displayName } : {}),
+      ...(topic.fifo === true ? { fifo: true } : {}),
       subscriptions: (topic.subscriptions ?? []).map((subscription) => ({ protocol: subscription.protocol, endpoint: subscription.endpoint })),
     };
   }

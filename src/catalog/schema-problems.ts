@@ -42,7 +42,10 @@ export function schemaProblems(
   if (rootType) errors = [rootType];
   // Branch errors of oneOf (`must have required property 'pattern'`) are summarised by the oneOf error itself;
   // the inner errors of propertyNames are summarised by the propertyNames error.
-  errors = errors.filter((error) => !/\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath) && !/\/propertyNames\/./.test(error.schemaPath));
+  // An if/then failure is reported by the `then` errors themselves (`must match "then" schema` adds nothing).
+  errors = errors.filter(
+    (error) => error.keyword !== 'if' && !/\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath) && !/\/propertyNames\/./.test(error.schemaPath),
+  );
   return errors.map((error) => describe(error, codeForInvalid));
 }
 
@@ -101,6 +104,14 @@ function describe(error: ErrorObject, codeForInvalid: CatalogIssueCode): SchemaP
       const unresolved = typeof error.data === 'string' && /\$\{[^}]+\}/.test(error.data) ? ' (a Serverless variable, not resolved outside sls)' : '';
       return { code: codeForInvalid, pointer: at, atKey: false, found: `${describeValue(error.data)}${unresolved}`, allowed: `${article(String(params.type))}` };
     }
+    case 'const':
+      return {
+        code: codeForInvalid,
+        pointer: at,
+        atKey: false,
+        found: describeValue(error.data),
+        allowed: `only ${JSON.stringify(params.allowedValue)}${typeof parent.description === 'string' ? ` (${parent.description})` : ''}`,
+      };
     case 'enum':
       return {
         code: codeForInvalid,

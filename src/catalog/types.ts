@@ -218,6 +218,13 @@ export interface SubscriptionConfig {
 export interface TopicConfig {
   /** SNS DisplayName (used as the sender name of email/SMS), at most 100 characters. */
   displayName?: string;
+  /**
+   * A FIFO topic (`<service>-<stage>-<key>.fifo`, ContentBasedDeduplication off): the notify function publishes
+   * with a deduplication ID from rule + target + event id, so SNS drops the duplicates of retried publishes
+   * within its 5-minute deduplication window. FIFO topics deliver to SQS queues only.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
+   */
+  fifo?: boolean;
   subscriptions: SubscriptionConfig[];
 }
 

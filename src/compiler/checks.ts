@@ -7,6 +7,7 @@
  * | `FOREIGN_BUS` | error | a bus in another account or Region (`existing:` an ARN) is a rule's bus, has a policy or an archive, or is a schema discoverer's source: only a forwarding target (`eventBus:`) can be elsewhere |
  * | `BUS_NAME_RESERVED` | error | a bus's name starts with `<service>.<stage>.`, the prefix of this deployment's rule names, which the Lambda permission's `SourceArn` pattern would then also match on that bus |
  * | `RULE_STATE_NOT_ALLOWED` | error | `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` on a schedule or on a partner bus's rule (EventBridge refuses both) |
+ * | `SNS_TARGET_FIFO_TOPIC` | error | an `sns:` target names a FIFO topic: publishes to it need a MessageGroupId and a deduplication ID, which only the notify function sets |
  * | `MULTI_HOP_FORWARDING` | warning | a rule forwards to another bus from a bus that receives forwarded events (a forwarding target of this stack, or a bus whose policy admits other accounts): EventBridge does not route events received from a sender bus to a third bus |
  * | `GLOBAL_SERVICE_EVENTS_REGION` | warning | a rule of the default bus matches events of IAM, STS, AWS sign-in or Organizations in a Region other than us-east-1, where those events never arrive |
  * | `CLOUDTRAIL_TRAIL_REQUIRED` | warning | rules of the default bus match `AWS API Call via CloudTrail` and `custom.patchbay.trail` is not set: the events arrive only while a trail (this stack's or an organization trail) is logging; one warning at `/custom/patchbay` listing the rules |
@@ -123,6 +124,21 @@ export function checkDeployment(catalog: Catalog, buses: Record<string, Resolved
         'ENABLED or DISABLED: EventBridge accepts ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS only on event-pattern rules of the default and custom buses',
       );
     }
+  }
+
+  // FIFO topics need the MessageGroupId and deduplication ID only the notify function sets.
+  for (const rule of catalog.rules) {
+    rule.targets.forEach((t, index) => {
+      if (t.kind !== 'sns' || !config.topics[t.sns]?.fifo) return;
+      report(
+        'error',
+        DeploymentIssueCode.SNS_TARGET_FIFO_TOPIC,
+        rule.filePath,
+        `/targets/${index}/sns`,
+        `sns: ${JSON.stringify(t.sns)}, a FIFO topic (custom.patchbay.topics.${t.sns}.fifo): EventBridge's publishes to it would lack the MessageGroupId and deduplication ID`,
+        'a standard topic, or a function target that notifies the FIFO topic (notify: { topic: ' + t.sns + ' }): the notify function sets both',
+      );
+    });
   }
 
   // Forwarding from a bus that receives forwarded events.

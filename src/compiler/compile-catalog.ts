@@ -438,7 +438,8 @@ export function ruleArnPattern(options: { service: string; stage: string; bus: R
 
 /**
  * One `AWS::SNS::Topic` (TopicName `<service>-<stage>-<key>`, DisplayName, `KmsMasterKeyId`: `alias/aws/sns`, or the
- * patchbay key for topics EventBridge publishes to) and one `AWS::SNS::Subscription` per distinct subscription.
+ * patchbay key for topics EventBridge publishes to; `fifo: true` gives `<name>.fifo` with `FifoTopic: true` and
+ * `ContentBasedDeduplication: false`) and one `AWS::SNS::Subscription` per distinct subscription.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html
  */
@@ -452,8 +453,11 @@ export function compileTopic(
     [topicId]: {
       Type: 'AWS::SNS::Topic',
       Properties: {
-        TopicName: topicPhysicalName(options.service, options.stage, topicKey),
+        TopicName: topicPhysicalName(options.service, options.stage, topicKey, { fifo: topic.fifo }),
         ...(topic.displayName !== undefined ? { DisplayName: topic.displayName } : {}),
+        // FIFO: deduplication by the MessageDeduplicationId the notify function sets (rule + target + event id),
+        // not by content (two events with the same text are two alerts).
+        ...(topic.fifo ? { FifoTopic: true, ContentBasedDeduplication: false } : {}),
         KmsMasterKeyId: options.encryptWithPatchbayKey ? getAtt(TOPIC_KEY_LOGICAL_ID, 'Arn') : TOPIC_KMS_KEY,
       },
     },

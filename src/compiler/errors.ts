@@ -13,6 +13,7 @@ export const CompilerErrorCode = {
   UNKNOWN_FUNCTION: 'PATCHBAY_UNKNOWN_FUNCTION',
   /** A target names a topic that the catalog config does not define. */
   UNKNOWN_TOPIC: 'PATCHBAY_UNKNOWN_TOPIC',
+  /** An `sns:` target names a FIFO topic: its publishes need a MessageGroupId and deduplication ID that only the notify function sets. */
   /** A rule or target names a bus that the catalog config does not define. */
   UNKNOWN_BUS: 'PATCHBAY_UNKNOWN_BUS',
   /** The generated input template is not valid JSON once its placeholders are filled, or is too long. */
@@ -63,6 +64,7 @@ export type LimitIssueCode = (typeof LimitIssueCode)[keyof typeof LimitIssueCode
  * | `FOREIGN_BUS` | error | a bus of another account or Region is a rule's bus, has a policy or an archive, or is a discoverer's source |
  * | `BUS_NAME_RESERVED` | error | a bus's name starts with this deployment's rule prefix `<service>.<stage>.` |
  * | `RULE_STATE_NOT_ALLOWED` | error | `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` on a schedule or a partner bus's rule |
+ * | `SNS_TARGET_FIFO_TOPIC` | error | an `sns:` target names a FIFO topic |
  * | `MULTI_HOP_FORWARDING` | warning | a rule forwards to another bus from a bus that receives forwarded events |
  * | `GLOBAL_SERVICE_EVENTS_REGION` | warning | a default-bus rule matches IAM, STS, sign-in or Organizations events outside us-east-1 |
  * | `CLOUDTRAIL_TRAIL_REQUIRED` | warning | a default-bus rule matches `AWS API Call via CloudTrail` in a project without `custom.patchbay.trail` |
@@ -71,6 +73,7 @@ export const DeploymentIssueCode = {
   FOREIGN_BUS: 'FOREIGN_BUS',
   BUS_NAME_RESERVED: 'BUS_NAME_RESERVED',
   RULE_STATE_NOT_ALLOWED: 'RULE_STATE_NOT_ALLOWED',
+  SNS_TARGET_FIFO_TOPIC: 'SNS_TARGET_FIFO_TOPIC',
   MULTI_HOP_FORWARDING: 'MULTI_HOP_FORWARDING',
   GLOBAL_SERVICE_EVENTS_REGION: 'GLOBAL_SERVICE_EVENTS_REGION',
   CLOUDTRAIL_TRAIL_REQUIRED: 'CLOUDTRAIL_TRAIL_REQUIRED',

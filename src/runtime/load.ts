@@ -124,6 +124,10 @@ function compileManifestOnce(manifest: unknown, filePath?: string): CompiledMani
     else {
       if (typeof topic.arnEnv !== 'string' || !topic.arnEnv) issue(`${at}/arnEnv`, 'expected a non-empty string');
       if (typeof topic.name !== 'string' || !topic.name) issue(`${at}/name`, 'expected a non-empty string');
+      if (topic.fifo !== undefined && typeof topic.fifo !== 'boolean') issue(`${at}/fifo`, `expected a boolean, found ${describeType(topic.fifo)}`);
+      else if (topic.fifo === true && typeof topic.name === 'string' && !topic.name.endsWith('.fifo')) {
+        issue(`${at}/name`, `a FIFO topic's name must end in .fifo, found ${JSON.stringify(topic.name)}`);
+      }
     }
   }
 

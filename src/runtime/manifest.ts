@@ -53,8 +53,13 @@ export interface ManifestTarget {
 export interface ManifestTopic {
   /** Environment variable that holds the topic ARN in the deployed function. */
   arnEnv: string;
-  /** Physical topic name (`<service>-<stage>-<key>`), used to build a dry-run ARN locally. */
+  /** Physical topic name (`<service>-<stage>-<key>`, `.fifo` suffixed for FIFO topics), used to build a dry-run ARN locally. */
   name: string;
+  /**
+   * A FIFO topic: publishes carry `MessageGroupId` (the rule name) and `MessageDeduplicationId` (from rule, target
+   * and event id), so SNS drops duplicates within its 5-minute deduplication window.
+   */
+  fifo?: boolean;
 }
 
 /**

@@ -5,7 +5,9 @@
  * Every routed target is attempted, concurrently; then, if any failed, `NotifyError` is thrown listing the
  * failures, so that the Lambda invocation fails and Lambda's asynchronous retries and on-failure destination / DLQ
  * keep the event. A retried invocation notifies every target again, including those that had succeeded: with
- * several targets for one event, subscribers can receive duplicates.
+ * several targets for one event, subscribers can receive duplicates — unless the topic is FIFO (`fifo: true`):
+ * then every Publish carries a deduplication ID from rule + target + event id, and SNS drops the copies within its
+ * 5-minute window (docs/runtime.md, delivery guarantee).
  *
  * Logging: one structured line per routed notification, with `rule`, `target`, `topic`, `topicArn`, `status`
  * (`published`, `filtered-out`, `dry-run`, `failed`) and `messageId`. Events themselves are never logged (they can
@@ -20,6 +22,7 @@ import {
   DRY_RUN_LABEL,
   createPublishRequest,
   ensureTopic,
+  fifoMessageIds,
   formatDryRun,
   publishNotification,
   resolvePublishMode,
@@ -147,8 +150,9 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
     subject: target.subject,
   });
   const resolved = resolveTopicArn(context.manifest.manifest, topic, context.env);
+  const fifo = context.manifest.manifest.topics[topic]?.fifo ? fifoMessageIds(rule.name, target.id, event.id, notification.message) : undefined;
   if (context.mode === 'dry-run') {
-    const request = createPublishRequest(resolved.topicArn, notification);
+    const request = createPublishRequest(resolved.topicArn, notification, fifo);
     context.logger.info(DRY_RUN_LABEL, { ...base, topicArn: request.TopicArn, status: 'dry-run', request });
     context.print(formatDryRun(request));
     return { ...base, topicArn: request.TopicArn, status: 'dry-run', request };
@@ -165,6 +169,7 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
   const { messageId, request } = await publishNotification(context.snsClient, topicArn, notification, {
     rule: rule.name,
     target: target.id,
+    fifo,
   });
   context.logger.info('notification', { ...base, topicArn, status: 'published', messageId });
   return { ...base, topicArn, status: 'published', messageId, request };

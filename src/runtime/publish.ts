@@ -51,6 +51,7 @@ import {
   type ServiceOutputTypes,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
+import { createHash } from 'node:crypto';
 import type { Pluggable } from '@smithy/types';
 import { InvalidConfigurationError, PublishError } from './errors';
 import { topicArnEnv, type RoutingManifest } from './manifest';
@@ -105,6 +106,31 @@ export interface PublishRequest {
   Subject: string;
   Message: string;
   MessageAttributes: Record<string, MessageAttributeValue>;
+  /** FIFO topics only: the rule name (ordering is per rule). */
+  MessageGroupId?: string;
+  /** FIFO topics only: see {@link fifoMessageIds}. */
+  MessageDeduplicationId?: string;
+}
+
+/** What a Publish to a FIFO topic carries besides the notification. */
+export interface FifoMessageIds {
+  groupId: string;
+  deduplicationId: string;
+}
+
+/**
+ * The FIFO ids of one notification: group = the rule name; deduplication ID = SHA-256 (hex, 64 characters) of
+ * rule, target and event id. Every attempt and every retried invocation for the same (rule, target, event) gets
+ * the same ID, so SNS keeps one message per ID within its 5-minute deduplication window; two events, or two
+ * targets of one event, never share one. An event without an id (a hand-made raw event) has none to offer: the
+ * message's content is hashed instead.
+ * @example fifoMessageIds('iam-root-login', 'notify', '6a7e8feb-...').groupId; // 'iam-root-login'
+ * @see https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
+ */
+export function fifoMessageIds(rule: string, target: string, eventId: unknown, content = ''): FifoMessageIds {
+  const identity = typeof eventId === 'string' && eventId !== '' ? ['event', eventId] : ['content', content];
+  const deduplicationId = createHash('sha256').update(JSON.stringify([rule, target, ...identity])).digest('hex');
+  return { groupId: rule, deduplicationId };
 }
 
 const CREDENTIAL_VARIABLES = [
@@ -260,13 +286,17 @@ export function resolveTopicArn(
   return { topicArn: `arn:aws:sns:${resolveRegion(env)}:${LOCAL_ACCOUNT_ID}:${topicName}`, fromEnv: false, topicName };
 }
 
-/** The Publish request for a notification, every string well-formed (lone surrogates -> U+FFFD). */
-export function createPublishRequest(topicArn: string, notification: Notification): PublishRequest {
+/**
+ * The Publish request for a notification, every string well-formed (lone surrogates -> U+FFFD); with `fifo`, also
+ * `MessageGroupId` and `MessageDeduplicationId`.
+ */
+export function createPublishRequest(topicArn: string, notification: Notification, fifo?: FifoMessageIds): PublishRequest {
   return toWellFormedDeep({
     TopicArn: topicArn,
     Subject: notification.subject,
     Message: notification.message,
     MessageAttributes: notification.messageAttributes,
+    ...(fifo ? { MessageGroupId: fifo.groupId, MessageDeduplicationId: fifo.deduplicationId } : {}),
   });
 }
 
@@ -275,7 +305,7 @@ export function createPublishRequest(topicArn: string, notification: Notificatio
  *
  * @param client - an `SNSClient`, normally from {@link createSnsClient}.
  * @param topicArn - e.g. `arn:aws:sns:us-east-1:123456789012:patchbay-dev-security`.
- * @param context - rule and target, carried by a `PublishError`.
+ * @param context - rule and target, carried by a `PublishError`; `fifo` for a FIFO topic ({@link fifoMessageIds}).
  * @returns the SNS message id and the request sent.
  * @throws PublishError (code `PUBLISH_FAILED`) once the SDK gives up; `cause` is the SDK error, `attempts` the
  *   number of requests made.
@@ -285,9 +315,9 @@ export async function publishNotification(
   client: SNSClient,
   topicArn: string,
   notification: Notification,
-  context: { rule?: string; target?: string } = {},
+  context: { rule?: string; target?: string; fifo?: FifoMessageIds } = {},
 ): Promise<{ messageId?: string; request: PublishRequest }> {
-  const request = createPublishRequest(topicArn, notification);
+  const request = createPublishRequest(topicArn, notification, context.fifo);
   try {
     const output = await client.send(new PublishCommand(request));
     return { messageId: output.MessageId, request };
@@ -300,7 +330,8 @@ const createdTopics = new WeakMap<SNSClient, Map<string, Promise<string>>>();
 
 /**
  * Create a topic (idempotent: an existing topic's ARN is returned) once per client and name; used in `endpoint`
- * mode when the function's environment has no ARN for the topic. A failed attempt is not cached.
+ * mode when the function's environment has no ARN for the topic. A failed attempt is not cached. A name ending in
+ * `.fifo` creates a FIFO topic without content-based deduplication, as the compiler does.
  * @returns the topic ARN the endpoint reports.
  * @throws PublishError when CreateTopic fails.
  * @see https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
@@ -319,7 +350,12 @@ export function ensureTopic(
   if (!pending) {
     const cache = byName;
     pending = client
-      .send(new CreateTopicCommand({ Name: topicName }))
+      .send(
+        new CreateTopicCommand({
+          Name: topicName,
+          ...(topicName.endsWith('.fifo') ? { Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'false' } } : {}),
+        }),
+      )
       .then((output) => {
         if (!output.TopicArn) throw new Error('CreateTopic returned no TopicArn');
         return output.TopicArn;

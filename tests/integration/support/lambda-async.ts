@@ -11,7 +11,7 @@ export type AsyncHandler = (event: unknown) => Promise<unknown>;
 
 export interface AsyncInvocationReport<Event> {
   /** Events whose invocation eventually succeeded, with the number of invocations it took (1-3). */
-  succeeded: { event: Event; invocations: number }[];
+  succeeded: { event: Event; invocations: number; result: unknown }[];
   /** The on-failure destination: events whose every invocation failed, with the last error. */
   deadLettered: { event: Event; error: unknown }[];
   /** Every error of every failed invocation. */
@@ -34,8 +34,8 @@ export async function invokeAsynchronously<Event>(
         report.invocations += 1;
         try {
           // Lambda hands each invocation its own copy of the payload.
-          await handler(structuredClone(event));
-          report.succeeded.push({ event, invocations: invocation });
+          const result = await handler(structuredClone(event));
+          report.succeeded.push({ event, invocations: invocation, result });
           break;
         } catch (error) {
           report.failures.push(error);

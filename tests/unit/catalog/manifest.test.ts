@@ -75,6 +75,21 @@ describe('Function: buildManifest', () => {
     expect(manifest.topics).toEqual({ 'audit-log': { arnEnv: 'PATCHBAY_TOPIC_ARN_AUDIT_LOG', name: 'svc-dev-audit-log' } });
   });
 
+  it('names a fifo topic <name>.fifo and marks it fifo, so the handler sets the deduplication ID', () => {
+    // Prepare
+    const config = readProjectConfig({
+      service: 'svc',
+      functions: { notify: {}, audit: {} },
+      custom: { patchbay: { topics: { 'audit-log': { fifo: true, subscriptions: [{ protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:a.fifo' }] } } } },
+    });
+
+    // Act
+    const manifest = buildManifest({ ...catalog, config }, { service: 'svc', stage: 'dev', functionName: 'audit' });
+
+    // Assess
+    expect(manifest.topics).toEqual({ 'audit-log': { arnEnv: 'PATCHBAY_TOPIC_ARN_AUDIT_LOG', name: 'svc-dev-audit-log.fifo', fifo: true } });
+  });
+
   it('gives a function no rule targets an empty manifest', () => {
     // Act
     const manifest = buildManifest(catalog, { service: 'svc', stage: 'dev', functionName: 'other' });

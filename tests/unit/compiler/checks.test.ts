@@ -24,9 +24,9 @@ ${patchbay
 let rootDir: string;
 
 /** A project on disk (serverless.yml + pattern files), loaded as the plugin loads it: with source positions. */
-async function project(patchbay: string, patterns: Record<string, string>): Promise<Catalog> {
+async function project(patchbay: string, patterns: Record<string, string>, edit: (yml: string) => string = (yml) => yml): Promise<Catalog> {
   rootDir = await mkdtemp(path.join(os.tmpdir(), 'patchbay-checks-'));
-  await writeFile(path.join(rootDir, 'serverless.yml'), SERVICE_YML(patchbay));
+  await writeFile(path.join(rootDir, 'serverless.yml'), edit(SERVICE_YML(patchbay)));
   for (const [file, text] of Object.entries(patterns)) {
     await mkdir(path.dirname(path.join(rootDir, 'patterns', file)), { recursive: true });
     await writeFile(path.join(rootDir, 'patterns', file), text);
@@ -110,6 +110,24 @@ describe('Function: compileCatalog (deployment checks)', () => {
     // Assess
     expect(compiled.resources.PatchbayRuleForward.Properties.Targets).toEqual([expect.objectContaining({ Arn: 'arn:aws:events:eu-west-1:444455556666:event-bus/shared' })]);
     expect(compiled.issues).toEqual([]);
+  });
+
+  it('refuses an sns target naming a FIFO topic, where the target is, and accepts a function target notifying it', async () => {
+    // Prepare
+    const fifoTopic = (yml: string) => yml.replace('    topics:\n', '    topics:\n      audit:\n        fifo: true\n        subscriptions: []\n');
+    const catalog = await project('', {
+      'direct.yml': 'pattern:\n  source: [orders]\ntargets:\n  - function: notify\n  - sns: audit\n',
+      'notified.yml': 'pattern:\n  source: [orders]\ntargets:\n  - function: notify\n    notify: { topic: audit }\n',
+    }, fifoTopic);
+
+    // Act
+    const issues = deploymentIssues(() => compileCatalog(catalog, options));
+
+    // Assess
+    expect(issues.map(({ code, filePath, pointer, line, column }) => ({ code, filePath, pointer, line, column }))).toEqual([
+      { code: 'SNS_TARGET_FIFO_TOPIC', filePath: 'patterns/direct.yml', pointer: '/targets/1/sns', line: 5, column: 10 },
+    ]);
+    expect(issues[0]!.message).toMatch(/a FIFO topic .* \[SNS_TARGET_FIFO_TOPIC\]$/);
   });
 
   it('refuses ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS on a schedule and on a partner bus', async () => {

@@ -624,6 +624,25 @@ describe('Function: compileCatalog', () => {
       );
       expect(subscriptions).toHaveLength(3);
     });
+
+    it('compiles a fifo topic to <name>.fifo with FifoTopic and ContentBasedDeduplication off', () => {
+      // Prepare
+      const fifoConfig = projectConfig({ topics: { audit: { fifo: true, subscriptions: [{ protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:audit.fifo' }] } } });
+      const fifoRule = rule('x', { targets: [fn('notify', 'notify', { notify: { topic: 'audit' } })] });
+
+      // Act
+      const fifo = compileCatalog({ config: fifoConfig, rules: [fifoRule] }, options);
+
+      // Assess
+      expectResource(fifo.resources, 'PatchbayTopicAudit', 'AWS::SNS::Topic', {
+        TopicName: 'patchbay-dev-audit.fifo',
+        FifoTopic: true,
+        ContentBasedDeduplication: false,
+        KmsMasterKeyId: 'alias/aws/sns',
+      });
+      expect(resources.PatchbayTopicSecurity.Properties).not.toHaveProperty('FifoTopic');
+      expect(specProblems(fifo.resources)).toEqual([]);
+    });
   });
 
   describe('functions', () => {

@@ -1,6 +1,6 @@
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DRY_RUN_LABEL, processEvent, type ProcessEventOptions, type RuntimeLogger } from '../../../src/runtime';
+import { DRY_RUN_LABEL, fifoMessageIds, processEvent, type ProcessEventOptions, type RuntimeLogger } from '../../../src/runtime';
 import { readEvent, readManifest } from '../../fixtures/runtime/fixtures';
 
 const SECURITY_ARN = 'arn:aws:sns:us-east-1:123456789012:patchbay-test-security';
@@ -62,6 +62,39 @@ describe('Function: processEvent', () => {
       status: 'published',
       messageId: 'id-for-patchbay-test-security',
     });
+  });
+
+  it('publishes to a fifo topic with MessageGroupId = rule and a deduplication ID stable across retried invocations', async () => {
+    // Prepare
+    const manifest = readManifest();
+    manifest.topics.security = { ...manifest.topics.security!, name: 'patchbay-test-security.fifo', fifo: true };
+    const fifoOptions = { ...options, manifest, env: { ...AWS_ENV, PATCHBAY_TOPIC_ARN_SECURITY: `${SECURITY_ARN}.fifo` } };
+    const other = readEvent('delivered-dynamodb-delete-table');
+    (other.event as Record<string, unknown>).id = 'another-event';
+
+    // Act
+    await processEvent(readEvent('delivered-dynamodb-delete-table'), fifoOptions);
+    await processEvent(readEvent('delivered-dynamodb-delete-table'), fifoOptions); // Lambda's retry of the same event
+    await processEvent(other, fifoOptions);
+
+    // Assess
+    const inputs = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.MessageGroupId)).toEqual(['dynamodb-delete-table', 'dynamodb-delete-table', 'dynamodb-delete-table']);
+    const ids = inputs.map((input) => input.MessageDeduplicationId);
+    expect(ids[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(ids[0]).toBe(fifoMessageIds('dynamodb-delete-table', 'notify', '6a7e8feb-b491-4cf7-a9f1-bf3703467718').deduplicationId);
+  });
+
+  it('sends no FIFO ids to a standard topic', async () => {
+    // Act
+    await processEvent(readEvent('delivered-dynamodb-delete-table'), options);
+
+    // Assess
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input).not.toHaveProperty('MessageGroupId');
+    expect(input).not.toHaveProperty('MessageDeduplicationId');
   });
 
   it('publishes a raw event to every matching rule', async () => {

@@ -9,6 +9,7 @@ import {
   createPublishRequest,
   createSnsClient,
   ensureTopic,
+  fifoMessageIds,
   formatDryRun,
   hasAwsCredentials,
   publishNotification,
@@ -488,6 +489,20 @@ describe('Function: ensureTopic', () => {
     expect(sns.commandCalls(CreateTopicCommand)[0]!.args[0].input).toEqual({ Name: 'patchbay-test-ops' });
   });
 
+  it('creates a .fifo name as a FIFO topic without content-based deduplication', async () => {
+    // Prepare
+    sns.on(CreateTopicCommand).resolves({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:patchbay-test-audit.fifo' });
+
+    // Act
+    await ensureTopic(new SNSClient({ region: 'us-east-1' }), 'patchbay-test-audit.fifo');
+
+    // Assess
+    expect(sns.commandCalls(CreateTopicCommand)[0]!.args[0].input).toEqual({
+      Name: 'patchbay-test-audit.fifo',
+      Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'false' },
+    });
+  });
+
   it('does not cache a failure', async () => {
     // Prepare
     sns.on(CreateTopicCommand).rejectsOnce(new Error('connection refused')).resolves({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:t' });
@@ -499,6 +514,41 @@ describe('Function: ensureTopic', () => {
     // Assess
     await expect(first).rejects.toEqual(expect.objectContaining({ name: 'PublishError', code: 'PUBLISH_FAILED', rule: 'r', target: 'x' }));
     await expect(ensureTopic(client, 't')).resolves.toBe('arn:aws:sns:us-east-1:000000000000:t');
+  });
+});
+
+describe('Function: fifoMessageIds', () => {
+  it('gives one deduplication ID per (rule, target, event id): 64 hex characters, the rule as group', () => {
+    // Act
+    const ids = [
+      fifoMessageIds('r', 't', 'e-1'),
+      fifoMessageIds('r', 't', 'e-1'),
+      fifoMessageIds('r', 't', 'e-2'),
+      fifoMessageIds('r', 't-2', 'e-1'),
+      fifoMessageIds('r-2', 't', 'e-1'),
+    ];
+
+    // Assess
+    expect(ids[0]).toEqual({ groupId: 'r', deduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(ids[1]).toEqual(ids[0]);
+    expect(new Set(ids.map((id) => id.deduplicationId)).size).toBe(4);
+  });
+
+  it('hashes the content when the event has no id', () => {
+    // Act
+    const [a, b, c] = [fifoMessageIds('r', 't', undefined, 'x'), fifoMessageIds('r', 't', undefined, 'x'), fifoMessageIds('r', 't', undefined, 'y')];
+
+    // Assess
+    expect(a).toEqual(b);
+    expect(a.deduplicationId).not.toBe(c.deduplicationId);
+  });
+
+  it('puts the ids into the Publish request', () => {
+    // Act
+    const request = createPublishRequest(TOPIC_ARN, notification, { groupId: 'g', deduplicationId: 'd' });
+
+    // Assess
+    expect(request).toEqual(expect.objectContaining({ MessageGroupId: 'g', MessageDeduplicationId: 'd' }));
   });
 });
 
