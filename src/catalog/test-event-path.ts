@@ -5,8 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InvalidEventPatternError } from '../pattern';
-import { parsePatternText } from '../pattern/json-text';
+import { describeJsonSyntaxError as describePosition } from '../pattern/json-text';
 import { CatalogIssueCode, type CatalogIssueInput } from './errors';
 
 /**
@@ -41,20 +40,11 @@ export async function testEventPathProblem(rootDir: string, eventPath: string): 
 }
 
 /**
- * Why a text is not JSON, with its line and column but none of its content (`JSON.parse` quotes the first bytes:
- * `Unexpected token 'r', "root:x:0:0:"... is not valid JSON`).
+ * Why a text is not JSON, with its line and column but none of its content (see `describeJsonSyntaxError`).
  * @example describeJsonSyntaxError('{"a": 1,}') // 'not valid JSON: an unexpected character (line 1, column 9)'
  */
 export function describeJsonSyntaxError(text: string): string {
-  try {
-    parsePatternText(text);
-  } catch (error) {
-    if (error instanceof InvalidEventPatternError && error.line !== undefined) {
-      const what = error.reason.startsWith('Unexpected end-of-input') ? 'it ends before the JSON value does' : 'an unexpected character';
-      return `not valid JSON: ${what} (line ${error.line}, column ${error.column})`;
-    }
-  }
-  return 'not valid JSON';
+  return `not valid JSON: ${describePosition(text)}`;
 }
 
 function isInside(root: string, target: string): boolean {

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describeJsonSyntaxError } from '../pattern/json-text';
 
 /** A sample event file, read and parsed (or why it could not be). */
 export interface EventFile {
@@ -54,8 +55,8 @@ export async function readEventFiles(files: readonly string[], cwd: string, root
       }
       try {
         return { absolutePath, displayPath, event: JSON.parse(text) };
-      } catch (error) {
-        return { absolutePath, displayPath, error: `not JSON: ${(error as Error).message}` };
+      } catch {
+        return { absolutePath, displayPath, error: `not JSON: ${describeJsonSyntaxError(text)}` };
       }
     }),
   );

@@ -203,3 +203,22 @@ function isTokenPart(code: number): boolean {
   if (Number.isNaN(code)) return false;
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f || code === 0x24 || code > 0x7f;
 }
+
+/**
+ * Why `text` is not JSON, by position only: never any of its content (`JSON.parse` quotes the first bytes,
+ * `Unexpected token 'r', "root:x:0:0:"... is not valid JSON`, which would print a file that is not what it seems).
+ * @returns e.g. `an unexpected character (line 1, column 9)`, `it ends before the JSON value does (line 3, column 1)`,
+ *   or `a syntax error` when the position is unknown.
+ * @example describeJsonSyntaxError('{"a": 1,}') // 'an unexpected character (line 1, column 9)'
+ */
+export function describeJsonSyntaxError(text: string): string {
+  try {
+    parsePatternText(text);
+  } catch (error) {
+    if (error instanceof InvalidEventPatternError && error.line !== undefined) {
+      const what = error.reason.startsWith('Unexpected end-of-input') ? 'it ends before the JSON value does' : 'an unexpected character';
+      return `${what} (line ${error.line}, column ${error.column})`;
+    }
+  }
+  return 'a syntax error';
+}

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describeJsonSyntaxError } from '../pattern/json-text';
 import { SchemaError, SchemaErrorCode } from './errors';
 import { isObject, listFiles } from './files';
 
@@ -37,8 +38,8 @@ export async function loadSampleEvents(rootDir: string, options: { readText?: (a
     }
     try {
       samples.push({ filePath, event: JSON.parse(text) });
-    } catch (error) {
-      samples.push({ filePath, error: `not JSON: ${(error as Error).message}` });
+    } catch {
+      samples.push({ filePath, error: `not JSON: ${describeJsonSyntaxError(text)}` });
     }
   }
   return samples;

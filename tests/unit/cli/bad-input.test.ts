@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import { main } from '../../../src/cli/main';
 import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { writeFixtureProject } from './fixture-project';
+import { readEventFiles } from '../../../src/cli/event-files';
+import { loadSampleEvents } from '../../../src/schemas/sample-events';
 
 function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
   const stdout = bufferSink();
@@ -78,6 +80,26 @@ describe('Command: patchbay test (bad input)', () => {
       expectIssueLine(io.err(), { file: 'patterns/zz/linked.yml', pointer: '', text: 'a symbolic link to a file outside the project directory', code: 'PATH_OUTSIDE_PROJECT' });
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Functions: readEventFiles, loadSampleEvents (files that are not JSON)', () => {
+  it('describe a file that is not JSON by position, never by its first bytes', async () => {
+    // Prepare
+    const root = writeFixtureProject({ 'events/copy-of-passwd.json': 'root:x:0:0:root:/root:/bin/bash\n' });
+    try {
+      const file = path.join(root, 'events', 'copy-of-passwd.json');
+
+      // Act
+      const [routed] = await readEventFiles([file], root, root);
+      const samples = await loadSampleEvents(root);
+
+      // Assess
+      expect(routed.error).toBe('not JSON: an unexpected character (line 1, column 1)');
+      expect(samples).toEqual([{ filePath: 'events/copy-of-passwd.json', error: 'not JSON: an unexpected character (line 1, column 1)' }]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
