@@ -44,7 +44,19 @@ export interface LoadCatalogOptions {
   readTestEvent?: ReadText;
 }
 
-const validatePatternFile = compileSchema(patternFileSchema);
+const validatePatternFile = compileSchema(structuralPatternFileSchema(patternFileSchema));
+
+/**
+ * The pattern-file schema as the loader applies it: `pattern` only has to be an object. The published schema also
+ * describes the event-pattern language for editors (completion, `prefx` flagged), but the pattern itself is checked
+ * by the engine, which gives EventBridge's own message (`Event pattern is not valid. Reason: …`) for exactly what
+ * EventBridge rejects; a JSON Schema can only approximate that, and its wording would hide AWS's.
+ */
+export function structuralPatternFileSchema(schema: typeof patternFileSchema): object {
+  const { eventPattern: _eventPattern, patternField: _patternField, matchValues: _matchValues, matchValue: _matchValue, operator: _operator, ...definitions } = schema.definitions;
+  const { $ref: _ref, ...pattern } = schema.properties.pattern;
+  return { ...schema, definitions, properties: { ...schema.properties, pattern: { ...pattern, type: 'object' } } };
+}
 
 /**
  * Find, parse and validate every `*.yml` / `*.yaml` file under the patterns directory (sub-folders allowed).

@@ -54,7 +54,7 @@ describe('patchbay packed, installed into a new project, and used there', () => 
 
     // Assess
     const files = listed.output.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['bin/patchbay.js', 'dist/cli.js', 'dist/plugin.js', 'plugin.js', 'handlers/notify.ts', 'schemas/pattern-file.schema.json', 'templates/init/serverless.yml', 'templates/init/gitignore']));
+    expect(files).toEqual(expect.arrayContaining(['bin/patchbay.js', 'dist/cli.js', 'dist/plugin.js', 'plugin.js', 'handlers/notify.ts', 'schemas/pattern-file.schema.json', 'templates/init/serverless.yml', 'templates/init/gitignore', 'templates/init/.vscode/settings.json']));
     expect(files.filter((file) => /^(patterns|events|tests|bench|examples)\//.test(file) || file === 'serverless.yml')).toEqual([]);
   });
 

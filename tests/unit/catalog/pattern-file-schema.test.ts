@@ -1,5 +1,7 @@
 import Ajv from 'ajv';
 import schema from '../../../schemas/pattern-file.schema.json';
+import { structuralPatternFileSchema } from '../../../src/catalog/load-catalog';
+import { loadConformanceCases } from '../../support/conformance';
 
 type SchemaNode = Record<string, unknown>;
 
@@ -31,11 +33,11 @@ describe('Schema: schemas/pattern-file.schema.json', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('forbids unknown keys in every fixed-shape object', () => {
+  it('forbids unknown keys in every fixed-shape object (maps, such as an event pattern, say what their values are)', () => {
     // Act
     const open = propertySchemas(schema as SchemaNode, '')
       .concat([['', schema as SchemaNode]])
-      .filter(([, child]) => child.type === 'object' && child.properties !== undefined && child.additionalProperties !== false)
+      .filter(([, child]) => child.type === 'object' && child.properties !== undefined && (child.additionalProperties === undefined || child.additionalProperties === true))
       .map(([at]) => at);
 
     // Assess
@@ -64,5 +66,50 @@ describe('Schema: schemas/pattern-file.schema.json', () => {
   ])('%s -> valid: %s', (_name, document, valid) => {
     // Act + Assess
     expect(validate(document)).toBe(valid);
+  });
+});
+
+describe('Schema: the event-pattern language for editors (schemas/pattern-file.schema.json#/definitions/eventPattern)', () => {
+  const ajv = new Ajv({ allErrors: true });
+  ajv.addSchema(schema, 'pattern-file');
+  const validate = ajv.getSchema('pattern-file#/definitions/eventPattern')!;
+  const rule = (pattern: unknown) => ({ pattern, targets: [{ function: 'notify' }] });
+  const validateFile = new Ajv({ allErrors: true }).compile(schema);
+
+  it('accepts every object pattern EventBridge accepted in the recorded conformance cases (no false alarm in an editor)', () => {
+    // Prepare
+    const accepted = loadConformanceCases().filter((c) => (c.expected === 'match' || c.expected === 'no-match') && typeof c.pattern === 'object');
+
+    // Act
+    const flagged = accepted.filter((c) => !validate(c.pattern)).map((c) => c.id);
+
+    // Assess
+    expect(accepted.length).toBeGreaterThan(100);
+    expect(flagged).toEqual([]);
+  });
+
+  it.each([
+    ['a misspelt operator', { detail: { state: [{ prefx: 'run' }] } }],
+    ['numeric with a non-number operand', { detail: { size: [{ numeric: ['>', 'x'] }] } }],
+    ['numeric with an unknown comparison', { detail: { size: [{ numeric: ['=>', 1] }] } }],
+    ['exists that is not a boolean', { detail: { state: [{ exists: 'yes' }] } }],
+    ['an empty match list', { source: [] }],
+    ['a bare value instead of a list', { source: 'aws.ec2' }],
+    ['two operators in one object', { detail: { state: [{ prefix: 'a', suffix: 'b' }] } }],
+    ['anything-but mixing strings and numbers', { detail: { state: [{ 'anything-but': ['a', 1] }] } }],
+    ['$or with one alternative', { $or: [{ source: ['a'] }] }],
+  ])('flags %s, as far as JSON Schema can', (_name, pattern) => {
+    // Act + Assess
+    expect(validate(pattern)).toBe(false);
+    expect(validateFile(rule(pattern))).toBe(false);
+  });
+
+  it('is left to the engine when patchbay loads a file: the loader only requires pattern to be an object', () => {
+    // Prepare
+    const structural = new Ajv({ allErrors: true }).compile(structuralPatternFileSchema(schema));
+
+    // Act + Assess: the engine answers with EventBridge's own message instead
+    expect(structural(rule({ detail: { state: [{ prefx: 'run' }] } }))).toBe(true);
+    expect(structural(rule('source'))).toBe(false);
   });
 });

@@ -33,6 +33,7 @@ describe('Function: initProject', () => {
     expect(result.written).toEqual([
       '.github/workflows/patterns.yml',
       '.gitignore',
+      '.vscode/settings.json',
       'README.md',
       'events/dynamodb/create-table.json',
       'events/dynamodb/delete-table.json',
@@ -40,6 +41,10 @@ describe('Function: initProject', () => {
       'patterns/dynamodb/delete-table.yml',
       'serverless.yml',
     ]);
+    // Editors find the pattern-file schema of the installed package.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8'))['yaml.schemas']).toEqual({
+      './node_modules/patchbay/schemas/pattern-file.schema.json': ['patterns/**/*.yml', 'patterns/**/*.yaml'],
+    });
     const serverlessYml = fs.readFileSync(path.join(dir, 'serverless.yml'), 'utf8');
     expect(serverlessYml).toMatch(/^service: my-alerts$/m);
     expect(serverlessYml).toMatch(/^ {2}- patchbay$/m);
