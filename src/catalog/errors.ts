@@ -18,6 +18,7 @@ import { InputIssueCode } from './input-issue-codes';
  * | `INVALID_EVENT_PATTERN` | EventBridge would reject the event pattern |
  * | `RULE_NAME_INVALID` | the name derived from the file path is not 1-64 chars of `[.\-_A-Za-z0-9]` |
  * | `RULE_NAME_COLLISION` | two files derive the same rule name |
+ * | `FILE_EXISTS` | a pattern file to be written (`patchbay new`) is already on disk: nothing is overwritten |
  * | `UNKNOWN_FUNCTION` | a target names a function that serverless.yml does not define |
  * | `UNKNOWN_TOPIC` | `notify.topic` is not a key of `custom.patchbay.topics` |
  * | `INVALID_JMESPATH` | `filter` or a `select` value is not a valid JMESPath expression |
@@ -49,6 +50,7 @@ import { InputIssueCode } from './input-issue-codes';
 export const CatalogIssueCode = {
   PATTERNS_DIR_NOT_FOUND: 'PATTERNS_DIR_NOT_FOUND',
   FILE_READ_FAILED: 'FILE_READ_FAILED',
+  FILE_EXISTS: 'FILE_EXISTS',
   YAML_SYNTAX: 'YAML_SYNTAX',
   YAML_DUPLICATE_KEY: 'YAML_DUPLICATE_KEY',
   SCHEMA_UNKNOWN_KEY: 'SCHEMA_UNKNOWN_KEY',

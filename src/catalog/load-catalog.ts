@@ -42,6 +42,12 @@ export interface LoadCatalogOptions {
   configFilePath?: string;
   /** How test events (`tests.match` / `tests.no-match`) are read, e.g. a cache shared with later passes. @default readText */
   readTestEvent?: ReadText;
+  /**
+   * Pattern files to load as if they were on disk, by path relative to the patterns directory (posix), e.g.
+   * `{ 'iam/create-access-key.yml': 'pattern: …' }`: `patchbay new` validates a file this way before writing it. A
+   * path that exists on disk is refused (`FILE_EXISTS`): an overlay never replaces a file.
+   */
+  unsavedPatternFiles?: Readonly<Record<string, string>>;
 }
 
 const validatePatternFile = compileSchema(structuralPatternFileSchema(patternFileSchema));
@@ -83,7 +89,17 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   const absolutePatternsDir = path.resolve(rootDir, patternsDir);
   const listing = await listPatternFiles(rootDir, absolutePatternsDir, toPosix(path.relative(rootDir, absolutePatternsDir)));
   if (listing === undefined) throw new CatalogError([createIssue(patternsDirNotFound(rootDir, absolutePatternsDir))]);
-  const { files } = listing;
+  const files: PatternFileRef[] = [...listing.files];
+  const onDisk = new Set(files.map((file) => file.relativeToPatterns));
+  const patternsFromRoot = toPosix(path.relative(rootDir, absolutePatternsDir));
+  for (const [relativeToPatterns, text] of Object.entries(options.unsavedPatternFiles ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const filePath = patternsFromRoot ? `${patternsFromRoot}/${relativeToPatterns}` : relativeToPatterns;
+    if (onDisk.has(relativeToPatterns)) {
+      listing.issues.push(createIssue({ code: CatalogIssueCode.FILE_EXISTS, filePath, pointer: '', found: `${filePath} exists`, allowed: 'a path no pattern file has' }));
+      continue;
+    }
+    files.push({ absolutePath: path.join(absolutePatternsDir, relativeToPatterns), relativeToPatterns, filePath, text });
+  }
 
   const context: FileContext = { rootDir, config, testEvents: new Map(), readTestEvent: options.readTestEvent ?? readText };
   const [results, schemaResult] = await Promise.all([
@@ -112,6 +128,8 @@ interface PatternFileRef {
   relativeToPatterns: string;
   /** Relative to the project root, posix. */
   filePath: string;
+  /** The file's text when it is not read from disk (`unsavedPatternFiles`). */
+  text?: string;
 }
 
 interface FileResult {
@@ -254,7 +272,7 @@ async function loadPatternFile(context: FileContext, file: PatternFileRef): Prom
 
   let text: string;
   try {
-    text = await readSourceFile(file.absolutePath);
+    text = file.text ?? (await readSourceFile(file.absolutePath));
   } catch (error) {
     if (error instanceof SourceFileError) {
       const tooLarge = error.code === 'FILE_TOO_LARGE';

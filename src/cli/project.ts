@@ -28,6 +28,8 @@ export interface Project {
 export interface LoadProjectOptions extends DeploymentOptions {
   /** How the catalog reads test events (see `LoadCatalogOptions`). @default readText */
   readTestEvent?: ReadText;
+  /** Pattern files loaded as if on disk, by path under the patterns directory (see `LoadCatalogOptions`). */
+  unsavedPatternFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function loadProject(rootDir: string, options: LoadProjectOptions =
     configFilePath: filePath,
     ...(source ? { configSource: source } : {}),
     ...(options.readTestEvent ? { readTestEvent: options.readTestEvent } : {}),
+    ...(options.unsavedPatternFiles ? { unsavedPatternFiles: options.unsavedPatternFiles } : {}),
   });
   return { rootDir: root, serverless, catalog, stage, region };
 }

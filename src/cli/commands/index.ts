@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   schemas: () => (require('./schemas') as typeof import('./schemas')).registerSchemasCommand,
   match: () => (require('./match') as typeof import('./match')).registerMatchCommand,
   init: () => (require('./init') as typeof import('./init')).registerInitCommand,
+  new: () => (require('./new') as typeof import('./new')).registerNewCommand,
 };
 
 /**

@@ -171,6 +171,24 @@ describe('Function: loadCatalog', () => {
     expect(issues[1].message).toContain('patterns/iam-root-login.yaml');
   });
 
+  it('loads unsaved pattern files as if on disk, with their own positions, and refuses one that would replace a file', async () => {
+    // Prepare
+    const rootDir = path.join(fixtures, 'valid');
+    const unsaved = { 'ops/tick.yml': 'schedule: rate(5 minutes)\ntargets:\n  - function: nope\n', 'iam/root-login.yml': 'pattern: { source: [x] }\ntargets:\n  - function: notify\n' };
+
+    // Act
+    const error = (await loadCatalog({ rootDir, config, unsavedPatternFiles: unsaved }).catch((thrown: unknown) => thrown)) as CatalogError;
+    const loaded = await loadCatalog({ rootDir, config, unsavedPatternFiles: { 'ops/tick.yml': 'schedule: rate(5 minutes)\ntargets:\n  - function: notify\n' } });
+
+    // Assess
+    expect(error.issues.map(({ code, filePath, pointer, line }) => ({ code, filePath, pointer, line }))).toEqual([
+      { code: 'FILE_EXISTS', filePath: 'patterns/iam/root-login.yml', pointer: '', line: undefined },
+      { code: 'UNKNOWN_FUNCTION', filePath: 'patterns/ops/tick.yml', pointer: '/targets/0/function', line: 3 },
+    ]);
+    expect(loaded.rules.map((rule) => rule.name)).toEqual(['iam-root-login', 'ops-heartbeat', 'ops-tick']);
+    expect(existsSync(path.join(rootDir, 'patterns/ops/tick.yml'))).toBe(false);
+  });
+
   it('loads a valid project into typed rules sorted by name', async () => {
     // Prepare
     const retryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
