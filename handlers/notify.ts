@@ -43,7 +43,8 @@ export interface NotifyHandlerOptions {
 /**
  * Build the notify handler: `injectLambdaContext` (request id, function name, cold start on every log line),
  * `inputValidator` (shape check, error logging), then `processEvent`.
- * @returns a middy handler resolving to one `NotificationResult` per routed (rule, target).
+ * @returns a middy handler resolving to one `NotificationResult` per routed (rule, target), without its `request`
+ *   (e.g. `[{ "rule": "dynamodb-delete-table", "target": "notify", "topic": "security", "status": "published", "messageId": "…" }]`).
  * @example
  * const handler = createNotifyHandler({ manifest, snsClient: new SNSClient({}), logger: new Logger() });
  * await handler(deliveredEvent, context);
@@ -57,15 +58,18 @@ export function createNotifyHandler(options: NotifyHandlerOptions) {
   return middy<unknown, NotificationResult[], Error, Context>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(inputValidator({ logger: options.logger }))
-    .handler(async (event) =>
-      processEvent(event, {
+    .handler(async (event) => {
+      const results = await processEvent(event, {
         manifest: getManifest(),
         snsClient: options.snsClient,
         logger: options.logger,
         env: options.env,
         print: options.print,
-      }),
-    );
+      });
+      // The outcome without the Publish request: the message is in SNS (or, in a dry run, printed once), and
+      // `sls invoke local` prints what the handler returns.
+      return results.map(({ request: _request, ...result }) => result);
+    });
 }
 
 /** `PATCHBAY_MANIFEST_PATH`, else `patchbay-manifest.json` in this file's directory. */

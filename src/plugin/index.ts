@@ -89,7 +89,10 @@ export default class PatchbayPlugin {
       error: () => this.restorePreviousOutput(),
       'before:package:createDeploymentArtifacts': () => this.bundle('package'),
       'before:deploy:function:packageFunction': () => this.bundle('deploy-function'),
-      'before:invoke:local:invoke': () => this.bundle('invoke-local'),
+      'before:invoke:local:invoke': () => {
+        quietSdkNodeVersionWarning(process.env);
+        return this.bundle('invoke-local');
+      },
       'package:compileEvents': () => this.mergeIntoTemplate(),
       // After mergeCustomProviderResources (resources.Resources), before the update template is saved.
       'before:aws:package:finalize:saveServiceState': () => this.checkFinalTemplate(),
@@ -290,4 +293,14 @@ export const PATCHBAY_CONFIG_DECLARATION = {
 
 function service(serverless: Serverless): string {
   return serverless.service.service;
+}
+
+/**
+ * `sls invoke local` runs the handler in this Node process; the AWS SDK then warns that this Node (20) will soon be
+ * too old for it, which is about the developer's machine, not the function (deployed on nodejs22.x). Silenced the
+ * SDK's own way, unless the variable is set already.
+ * @see https://github.com/aws/aws-sdk-js-v3/blob/main/packages/core/src/submodules/client/emitWarningIfUnsupportedVersion.ts
+ */
+export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

@@ -153,7 +153,8 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
   const fifo = context.manifest.manifest.topics[topic]?.fifo ? fifoMessageIds(rule.name, target.id, event.id, notification.message) : undefined;
   if (context.mode === 'dry-run') {
     const request = createPublishRequest(resolved.topicArn, notification, fifo);
-    context.logger.info(DRY_RUN_LABEL, { ...base, topicArn: request.TopicArn, status: 'dry-run', request });
+    // Logged without the request, which is printed once just below (the message is not a log line's business).
+    context.logger.info(DRY_RUN_LABEL, { ...base, topicArn: request.TopicArn, status: 'dry-run' });
     context.print(formatDryRun(request));
     return { ...base, topicArn: request.TopicArn, status: 'dry-run', request };
   }

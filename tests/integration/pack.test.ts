@@ -22,8 +22,9 @@ interface Run {
 
 function run(command: string, args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'PATCHBAY_PLUGIN', 'npm_config_prefix']) delete env[key];
+    // As on a developer's machine: no AWS credentials, and nothing silencing the SDK's Node-version notice.
+    const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'PATCHBAY_PLUGIN', 'npm_config_prefix', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) delete env[key];
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -91,6 +92,9 @@ describe('patchbay packed, installed into a new project, and used there', () => 
     expect(fs.existsSync(path.join(project, '.serverless/notify.zip'))).toBe(true);
     expect(invoked.code).toBe(0);
     expect(invoked.output).toContain('"Subject": "DynamoDB table orders deleted in 111122223333 eu-west-1"');
+    // The Publish request once (the dry-run printout), not again in the log line and the returned result.
+    expect(invoked.output.split('"Subject":').length - 1).toBe(1);
+    expect(invoked.output).not.toContain('NodeVersionSupportWarning');
     expect(fs.existsSync(path.join(project, 'handlers'))).toBe(false);
   }, TIMEOUT_MS);
 });
