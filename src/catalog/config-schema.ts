@@ -200,6 +200,12 @@ export const projectConfigSchema = {
       minimum: 1,
       description: "Your account's EventBridge 'Rules per event bus' quota: 300 by default, adjustable.",
     },
+    accountAliases: {
+      type: 'object',
+      propertyNames: { pattern: '^\\d{12}$' },
+      additionalProperties: { type: 'string', minLength: 1, maxLength: 64 },
+      description: 'Account id (12 digits) -> the name people know it by, shown beside the account in notifications, e.g. { "111122223333": "prod-main" }.',
+    },
     suppressWarnings: {
       type: 'array',
       uniqueItems: true,

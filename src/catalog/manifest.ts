@@ -37,6 +37,7 @@ export function buildManifest(catalog: Catalog, options: BuildManifestOptions): 
       bus: rule.bus,
       ...(rule.pattern !== undefined ? { pattern: rule.pattern } : {}),
       ...(rule.schedule !== undefined ? { schedule: rule.schedule } : {}),
+      ...(rule.severity !== undefined ? { severity: rule.severity } : {}),
       targets: targets.map((target) => ({
         id: target.id,
         function: target.function,
@@ -55,5 +56,6 @@ export function buildManifest(catalog: Catalog, options: BuildManifestOptions): 
     }
   }
   const sortedTopics = Object.fromEntries(Object.entries(topics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { version: 1, service, stage, function: functionName, rules, topics: sortedTopics };
+  const aliases = catalog.config.accountAliases;
+  return { version: 1, service, stage, function: functionName, rules, topics: sortedTopics, ...(aliases && Object.keys(aliases).length ? { accountAliases: { ...aliases } } : {}) };
 }

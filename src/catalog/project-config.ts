@@ -103,6 +103,7 @@ interface RawPatchbay {
   maxEventPatternLengthInChars?: number;
   maxRulesPerEventBus?: number;
   suppressWarnings?: string[];
+  accountAliases?: Record<string, string>;
   retryPolicy?: Partial<RetryPolicy>;
   buses?: Record<string, RawBus>;
   schemas?: Partial<SchemasConfig>;
@@ -136,6 +137,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
     maxEventPatternLengthInChars: section.maxEventPatternLengthInChars ?? EVENT_PATTERN_LENGTH.default,
     maxRulesPerEventBus: section.maxRulesPerEventBus ?? DEFAULT_MAX_RULES_PER_EVENT_BUS,
     ...(section.suppressWarnings?.length ? { suppressWarnings: [...section.suppressWarnings] } : {}),
+    ...(section.accountAliases && Object.keys(section.accountAliases).length ? { accountAliases: { ...section.accountAliases } } : {}),
     buses,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...section.retryPolicy },
   };

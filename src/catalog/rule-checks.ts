@@ -70,6 +70,17 @@ export async function checkSemantics(context: FileContext, document: Record<stri
     checkRulePattern(document.pattern, document.excludeReplays === true, config, report);
   }
 
+  if (isObject(document.severity) && typeof document.severity.expression === 'string' && document.severity.expression !== '') {
+    const problem = checkJmesPath(document.severity.expression);
+    if (problem) {
+      report(
+        { code: CatalogIssueCode.INVALID_JMESPATH, pointer: '/severity/expression', found: problem.reason, allowed: 'a JMESPath expression (https://jmespath.org/specification.html)' },
+        false,
+        problem.position,
+      );
+    }
+  }
+
   if (typeof document.schedule === 'string') {
     if (typeof document.bus === 'string' && !isDefaultBus(document.bus)) {
       report({

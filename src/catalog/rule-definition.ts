@@ -3,6 +3,7 @@
  * resolved (target over project over EventBridge's defaults), the replay exclusion applied to the pattern.
  */
 import { excludeReplays } from '../replay/names';
+import type { SeverityLevel, SeveritySpec } from '../runtime/severity';
 import { assignTargetIds, targetIdBase } from './names';
 import { isObject } from './schema-problems';
 import {
@@ -37,6 +38,8 @@ export function toRuleDefinition(name: string, filePath: string, document: Recor
   if (isObject(document.pattern)) rule.pattern = document.excludeReplays === true ? excludeReplays(document.pattern) : document.pattern;
   if (document.excludeReplays === true && isObject(document.pattern)) rule.excludeReplays = true;
   if (typeof document.schedule === 'string') rule.schedule = document.schedule;
+  if (typeof document.severity === 'string') rule.severity = document.severity as SeverityLevel;
+  else if (isObject(document.severity)) rule.severity = { ...(document.severity as Exclude<SeveritySpec, string>) };
   return rule;
 }
 

@@ -1,4 +1,5 @@
 /** The typed catalog: what pattern files and serverless.yml say, validated. */
+import type { SeveritySpec } from '../runtime/severity';
 
 /** Rule states EventBridge accepts. @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-state */
 export const RuleState = {
@@ -173,6 +174,11 @@ export interface RuleDefinition {
   excludeReplays?: true;
   /** `rate(...)` or `cron(...)`, absent for pattern rules. */
   schedule?: string;
+  /**
+   * How bad a matching event is: a level, or a JMESPath to the event's own severity mapped to a level (see the
+   * runtime's severity.ts), e.g. `high` or `{ expression: detail.severity }`.
+   */
+  severity?: SeveritySpec;
   /** 1-5 targets. */
   targets: TargetDefinition[];
   /**
@@ -375,6 +381,8 @@ export interface ProjectConfig {
   maxRulesPerEventBus: number;
   /** Warning codes the project accepts: reported as suppressed, not printed (`custom.patchbay.suppressWarnings`). */
   suppressWarnings?: string[];
+  /** Account id -> the name people know it by, shown in notifications (`custom.patchbay.accountAliases`). */
+  accountAliases?: Record<string, string>;
   /** Bus key -> bus; always has `default`. */
   buses: Record<string, BusConfig>;
   /** The retry policy of targets that do not set their own: `custom.patchbay.retryPolicy` over {@link DEFAULT_RETRY_POLICY}. */

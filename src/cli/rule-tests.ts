@@ -15,6 +15,7 @@ import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, typ
 import { compileFilter } from '../runtime/filter';
 import { renderNotification, type Notification } from '../runtime/notification';
 import { compileSelect } from '../runtime/select';
+import { compileSeverity } from '../runtime/severity';
 
 /** What a test expects of its event. */
 export type Expectation = 'match' | 'no-match';
@@ -116,7 +117,7 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
       }
       const result = evaluateRuleTest(rule, pattern, loaded.event, base);
       const expectation = expected === 'match' ? rule.tests.expectations?.find((e) => e.event === file) : undefined;
-      results.push(expectation && result.passed ? checkNotification(rule, expectation, loaded.event, result) : result);
+      results.push(expectation && result.passed ? checkNotification(rule, expectation, loaded.event, result, catalog.config.accountAliases) : result);
     }
   }
   return results;
@@ -186,7 +187,7 @@ function evaluateRuleTest(
  * Check what a notified match event's notification says against its case: render it exactly as the notify
  * function does (select, subject template, SNS sanitising, attributes) for the named or first notifying target.
  */
-function checkNotification(rule: RuleDefinition, expectation: NotificationExpectation, event: Record<string, unknown>, result: RuleTestResult): RuleTestResult {
+function checkNotification(rule: RuleDefinition, expectation: NotificationExpectation, event: Record<string, unknown>, result: RuleTestResult, accountAliases?: Record<string, string>): RuleTestResult {
   const notifying = rule.targets.filter(
     (target) => target.kind === 'function' && target.notify !== undefined && result.targets.some((outcome) => outcome.target === target.id && outcome.notified),
   );
@@ -200,7 +201,15 @@ function checkNotification(rule: RuleDefinition, expectation: NotificationExpect
   let notification: Notification;
   try {
     fields = compileSelect(target.select).evaluate(event);
-    notification = renderNotification({ rule: { name: rule.name, description: rule.description }, event, fields, subject: target.notify?.subject });
+    const severity = compileSeverity(rule.severity).evaluate(event);
+    notification = renderNotification({
+      rule: { name: rule.name, description: rule.description },
+      event,
+      fields,
+      subject: target.notify?.subject,
+      ...(severity ? { severity } : {}),
+      ...(accountAliases ? { accountAliases } : {}),
+    });
   } catch (error) {
     return { ...result, passed: false, error: `notification of target ${target.id}: ${describeError(error)}` };
   }

@@ -12,6 +12,7 @@ import { compileExpression } from './expression';
 import { compileFilter, type CompiledFilter } from './filter';
 import type { ManifestRule, ManifestTarget, RoutingManifest } from './manifest';
 import { compileSelect, escapePointerToken, type CompiledSelect } from './select';
+import { compileSeverity, SEVERITY_LEVELS, type CompiledSeverity, type SeveritySpec } from './severity';
 
 /** A target ready to run: compiled filter and select, its topic key and subject template. */
 export interface CompiledTarget {
@@ -33,6 +34,8 @@ export interface CompiledRule {
   readonly name: string;
   readonly description?: string;
   readonly pattern?: EventPattern;
+  /** The rule's severity, ready to evaluate over an event. */
+  readonly severity: CompiledSeverity;
   readonly targets: readonly CompiledTarget[];
   /** Target id -> target. */
   readonly targetsById: ReadonlyMap<string, CompiledTarget>;
@@ -174,6 +177,7 @@ function compileManifestOnce(manifest: unknown, filePath?: string): CompiledMani
       name,
       description: typeof rule.description === 'string' ? rule.description : undefined,
       pattern,
+      severity: compileRuleSeverity(rule.severity, `${at}/severity`, issues),
       targets,
       targetsById,
       definition: rule as unknown as ManifestRule,
@@ -256,5 +260,24 @@ function attempt<T>(step: () => T, issue: (pointer: string, message: string, cau
     if (!(error instanceof RuntimeError)) throw error;
     issue((error as { pointer?: string }).pointer ?? '', error.message, error);
     return undefined;
+  }
+}
+
+/** A rule's `severity` from the manifest: a level, or `{ expression, levels?, default? }`; problems go to `issues`. */
+function compileRuleSeverity(value: unknown, at: string, issues: { pointer: string; message: string }[]): CompiledSeverity {
+  const none = compileSeverity(undefined);
+  if (value === undefined) return none;
+  const isLevel = (v: unknown) => typeof v === 'string' && (SEVERITY_LEVELS as readonly string[]).includes(v);
+  if (isLevel(value)) return compileSeverity(value as SeveritySpec);
+  const spec = value as { expression?: unknown; levels?: unknown; default?: unknown };
+  if (typeof value !== 'object' || value === null || typeof spec.expression !== 'string' || (spec.default !== undefined && !isLevel(spec.default))) {
+    issues.push({ pointer: at, message: `expected one of ${SEVERITY_LEVELS.join(', ')} or { expression, levels?, default? }, found ${JSON.stringify(value)}` });
+    return none;
+  }
+  try {
+    return compileSeverity(value as SeveritySpec, at);
+  } catch (error) {
+    issues.push({ pointer: `${at}/expression`, message: (error as Error).message });
+    return none;
   }
 }

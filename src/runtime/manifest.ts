@@ -17,6 +17,8 @@
  *   "topics": { "security": { "arnEnv": "PATCHBAY_TOPIC_ARN_SECURITY", "name": "patchbay-dev-security" } }
  * }
  */
+import type { SeveritySpec } from './severity';
+
 export interface RoutingManifest {
   version: 1;
   service: string;
@@ -26,6 +28,8 @@ export interface RoutingManifest {
   rules: ManifestRule[];
   /** Topic key -> where its ARN comes from at run time. */
   topics: Record<string, ManifestTopic>;
+  /** Account id -> alias, shown in notifications. */
+  accountAliases?: Record<string, string>;
 }
 
 export interface ManifestRule {
@@ -35,6 +39,8 @@ export interface ManifestRule {
   /** The event pattern as JSON (absent for schedule rules). */
   pattern?: Record<string, unknown>;
   schedule?: string;
+  /** `high`, or `{ "expression": "detail.severity", "levels"?: {…}, "default"?: "medium" }` (see severity.ts). */
+  severity?: SeveritySpec;
   /** Only the targets of this manifest's function. */
   targets: ManifestTarget[];
 }

@@ -2,9 +2,11 @@
  * Render an SNS notification (subject, message, message attributes) for one event routed to one target.
  *
  * What goes in — and what never does: a notification carries the envelope basics of the event (rule, source,
- * detail-type, account, region, time, id) and the target's *selected* fields, nothing else. The event's `detail`
- * is never copied wholesale, so secrets in events (request parameters, tokens, keys) stay out of e-mails and chat
- * unless a rule selects them explicitly. Review `select` like code: whatever it names is sent to every subscriber.
+ * detail-type, account, region, time, id), the facts of facts.ts (actor, source IP, user agent, MFA, service and
+ * action, error code and message, resource names and ARNs from the identifying request parameters) and the target's
+ * *selected* fields, nothing else. The event's `detail` is never copied wholesale, so secrets in events (request
+ * parameter values other than names and ids, tokens, keys) stay out of e-mails and chat unless a rule selects them
+ * explicitly. Review `select` like code: whatever it names is sent to every subscriber.
  *
  * Limits enforced here (Amazon SNS Publish):
  * - Subject: fewer than 100 characters (at most 99), ASCII printable only, no line breaks or control characters,
@@ -15,16 +17,24 @@
  * - Attributes `rule`, `source`, `detail-type`: type `String`, at most 256 characters each, omitted when empty.
  * - Every string is well-formed UTF-16: a lone surrogate from the event becomes U+FFFD (`?` in the subject).
  *
- * Message layout (without a description, the first line is left out):
+ * Message layout: a one-line summary (with the severity when the rule has one), the description, then who, what,
+ * which resource, where, when and a console link as facts.ts reads them from the event (a fact the event lacks is
+ * left out), then the selected fields:
  * ```text
+ * [HIGH] DeleteTable by arn:aws:iam::123456789012:user/alice on orders
  * A DynamoDB table was deleted
  * Rule: dynamodb-delete-table
+ * Severity: high
+ *
+ * Who: arn:aws:iam::123456789012:user/alice (IAMUser), from 198.51.100.23, MFA: no, user agent: aws-cli/2.15
+ * What: dynamodb.amazonaws.com DeleteTable
+ * Which: orders
+ * Where: 123456789012 (prod-main), us-east-1
+ * When: 2024-05-01T12:00:00Z
+ * Link: https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/0a1b2c3d-…
  *
  * Source: aws.dynamodb
  * Detail type: AWS API Call via CloudTrail
- * Account: 123456789012
- * Region: us-east-1
- * Time: 2024-05-01T12:00:00Z
  * Event ID: 6a7e8feb-b491-4cf7-a9f1-bf3703467718
  *
  * table: orders
@@ -40,6 +50,8 @@
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { eventFacts, type EventFacts } from './facts';
+import type { SeverityLevel } from './severity';
 import { toWellFormedDeep } from './well-formed';
 
 /** Amazon SNS limits applied when rendering. */
@@ -77,6 +89,10 @@ export interface NotificationInput {
   fields: Record<string, unknown>;
   /** The subject template; default `[<rule>] <detail-type> from <source>`. */
   subject?: string;
+  /** How bad the event is (the rule's `severity`): the subject's `[HIGH]` prefix, a message line, an attribute. */
+  severity?: SeverityLevel;
+  /** Account id -> alias, shown beside the account (`custom.patchbay.accountAliases`). */
+  accountAliases?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -120,9 +136,11 @@ export function renderNotification(input: NotificationInput): Notification {
  */
 export function renderSubject(template: string | undefined, input: Omit<NotificationInput, 'subject'>): string {
   // The default names envelope fields only: a select key called `rule` or `source` does not change it.
-  const fallback = () => sanitizeSubject(fillTemplate(DEFAULT_SUBJECT_TEMPLATE, { ...input, fields: {} })) || 'patchbay notification';
+  const prefix = input.severity ? `[${input.severity.toUpperCase()}] ` : '';
+  const fallback = () => sanitizeSubject(prefix + fillTemplate(DEFAULT_SUBJECT_TEMPLATE, { ...input, fields: {} })) || 'patchbay notification';
   if (template === undefined) return fallback();
-  return sanitizeSubject(fillTemplate(template, input)) || fallback();
+  const filled = fillTemplate(template, input);
+  return (sanitizeSubject(filled) && sanitizeSubject(prefix + filled)) || fallback();
 }
 
 /** Replace `{name}` placeholders; unknown names render as `-`. */
@@ -169,14 +187,15 @@ export function sanitizeSubject(text: string): string {
 export function renderMessage(input: Omit<NotificationInput, 'subject'>, options: { maxBytes?: number } = {}): string {
   const maxBytes = options.maxBytes ?? SNS_LIMITS.payloadMaxBytes;
   const { rule, event, fields } = input;
+  const facts = eventFacts(event, { accountAliases: input.accountAliases });
   const lines: string[] = [];
+  lines.push(renderLine(`${input.severity ? `[${input.severity.toUpperCase()}] ` : ''}${facts.summary}`));
   if (rule.description) lines.push(renderLine(rule.description));
-  lines.push(`Rule: ${rule.name}`, '');
+  lines.push(`Rule: ${rule.name}`);
+  if (input.severity) lines.push(`Severity: ${input.severity}`);
+  lines.push('', ...factLines(facts), '');
   lines.push(`Source: ${renderLine(event.source)}`);
   lines.push(`Detail type: ${renderLine(event['detail-type'])}`);
-  lines.push(`Account: ${renderLine(event.account)}`);
-  lines.push(`Region: ${renderLine(event.region)}`);
-  lines.push(`Time: ${renderLine(event.time)}`);
   lines.push(`Event ID: ${renderLine(event.id)}`);
   const names = Object.keys(fields);
   if (names.length > 0) {
@@ -204,16 +223,20 @@ export function renderMessage(input: Omit<NotificationInput, 'subject'>, options
 }
 
 /**
- * Message attributes subscribers can filter on: `rule`, `source`, `detail-type` (type `String`, at most 256
- * characters, characters SNS rejects replaced by `?`, omitted when empty).
+ * Message attributes subscribers can filter on: `rule`, `source`, `detail-type`, `account`, `region` and, when the
+ * rule has one, `severity` (type `String`, at most 256 characters, characters SNS rejects replaced by `?`, omitted
+ * when empty). A subscription filter policy such as `{"severity": ["high", "critical"]}` routes by them.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
  */
-export function renderMessageAttributes(input: Pick<NotificationInput, 'rule' | 'event'>): Record<string, MessageAttributeValue> {
+export function renderMessageAttributes(input: Pick<NotificationInput, 'rule' | 'event' | 'severity'>): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {};
   const values: Record<string, unknown> = {
     rule: input.rule.name,
     source: input.event.source,
     'detail-type': input.event['detail-type'],
+    account: input.event.account,
+    region: input.event.region,
+    severity: input.severity,
   };
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'string') continue;
@@ -236,6 +259,26 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   let end = Math.max(0, maxBytes);
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1; // never start the cut inside a multi-byte sequence
   return bytes.subarray(0, end).toString('utf8');
+}
+
+/** Who / What / Which / Where / When / Link lines; a fact the event does not give is left out. */
+function factLines(facts: EventFacts): string[] {
+  const lines: string[] = [];
+  const who = facts.who;
+  if (who) {
+    const parts = [who.actor ?? MISSING_VALUE];
+    if (who.type) parts[0] += ` (${who.type})`;
+    if (who.sourceIp) parts.push(`from ${who.sourceIp}`);
+    if (who.mfa !== undefined) parts.push(`MFA: ${who.mfa ? 'yes' : 'no'}`);
+    if (who.userAgent) parts.push(`user agent: ${who.userAgent}`);
+    lines.push(`Who: ${renderLine(parts.join(', '))}`);
+  }
+  lines.push(`What: ${renderLine(facts.what)}`);
+  if (facts.resources.length) lines.push(`Which: ${renderLine(facts.resources.join(', '))}`);
+  lines.push(`Where: ${renderLine(facts.where)}`);
+  if (facts.when) lines.push(`When: ${renderLine(facts.when)}`);
+  if (facts.link) lines.push(`Link: ${facts.link}`);
+  return lines;
 }
 
 function envelopeValue(name: string, input: Omit<NotificationInput, 'subject'>): unknown {

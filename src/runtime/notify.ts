@@ -143,11 +143,14 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
   }
   const topic = target.topic;
   const fields = target.select.evaluate(event);
+  const severity = rule.severity.evaluate(event);
   const notification = renderNotification({
     rule: { name: rule.name, description: rule.description },
     event,
     fields,
     subject: target.subject,
+    ...(severity ? { severity } : {}),
+    ...(context.manifest.manifest.accountAliases ? { accountAliases: context.manifest.manifest.accountAliases } : {}),
   });
   const resolved = resolveTopicArn(context.manifest.manifest, topic, context.env);
   const fifo = context.manifest.manifest.topics[topic]?.fifo ? fifoMessageIds(rule.name, target.id, event.id, notification.message) : undefined;

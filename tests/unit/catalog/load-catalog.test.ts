@@ -189,6 +189,24 @@ describe('Function: loadCatalog', () => {
     expect(existsSync(path.join(rootDir, 'patterns/ops/tick.yml'))).toBe(false);
   });
 
+  it('reads a rule severity, a level or an expression, and refuses a bad level or expression with its pointer', async () => {
+    // Prepare
+    const rootDir = path.join(fixtures, 'valid');
+    const rule = (severity: string) => `severity: ${severity}\npattern: { source: [aws.guardduty] }\ntargets:\n  - function: notify\n`;
+
+    // Act
+    const loaded = await loadCatalog({ rootDir, config, unsavedPatternFiles: { 'gd/static.yml': rule('high'), 'gd/read.yml': rule('{ expression: detail.severity, default: low }') } });
+    const error = (await loadCatalog({ rootDir, config, unsavedPatternFiles: { 'gd/bad-level.yml': rule('urgent'), 'gd/bad-expression.yml': rule('{ expression: "detail.[" }') } }).catch((e: unknown) => e)) as CatalogError;
+
+    // Assess
+    expect(loaded.rules.find((r) => r.name === 'gd-static')?.severity).toBe('high');
+    expect(loaded.rules.find((r) => r.name === 'gd-read')?.severity).toEqual({ expression: 'detail.severity', default: 'low' });
+    expect(error.issues.map(({ code, filePath, pointer }) => ({ code, filePath, pointer }))).toEqual([
+      { code: 'INVALID_JMESPATH', filePath: 'patterns/gd/bad-expression.yml', pointer: '/severity/expression' },
+      expect.objectContaining({ filePath: 'patterns/gd/bad-level.yml', pointer: '/severity' }),
+    ]);
+  });
+
   it('loads a valid project into typed rules sorted by name', async () => {
     // Prepare
     const retryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };

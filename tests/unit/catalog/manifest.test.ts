@@ -98,3 +98,34 @@ describe('Function: buildManifest', () => {
     expect(manifest).toEqual({ version: 1, service: 'svc', stage: 'dev', function: 'other', rules: [], topics: {} });
   });
 });
+
+describe('Function: buildManifest (severity and account aliases)', () => {
+  it('carries the rule severity and the project account aliases to the function, which renders them', async () => {
+    // Prepare
+    const { compileManifest } = await import('../../../src/runtime/load');
+    const withSeverity: Catalog = {
+      config: readProjectConfig({ service: 'patchbay', functions: { notify: {} }, custom: { patchbay: { accountAliases: { '111122223333': 'prod-main' } } } }),
+      rules: [{ ...catalog.rules[0]!, severity: { expression: 'detail.severity', default: 'medium' } }],
+    };
+
+    // Act
+    const manifest = buildManifest(withSeverity, { service: 'patchbay', stage: 'prod', functionName: 'notify' });
+    const compiled = compileManifest(manifest);
+
+    // Assess
+    expect(manifest.rules[0]!.severity).toEqual({ expression: 'detail.severity', default: 'medium' });
+    expect(manifest.accountAliases).toEqual({ '111122223333': 'prod-main' });
+    expect(compiled.rules[0]!.severity.evaluate({ detail: { severity: 9.5 } })).toBe('critical');
+    expect(compiled.rules[0]!.severity.evaluate({ detail: {} })).toBe('medium');
+  });
+
+  it('refuses a manifest severity that is neither a level nor an expression, naming its pointer', async () => {
+    // Prepare
+    const { compileManifest } = await import('../../../src/runtime/load');
+    const manifest = buildManifest(catalog, { service: 'patchbay', stage: 'prod', functionName: 'notify' });
+    (manifest.rules[0] as unknown as Record<string, unknown>).severity = 'urgent';
+
+    // Act + Assess
+    expect(() => compileManifest(manifest)).toThrow(/\/rules\/0\/severity/);
+  });
+});

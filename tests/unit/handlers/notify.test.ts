@@ -69,6 +69,8 @@ describe('Function: createNotifyHandler', () => {
           rule: { DataType: 'String', StringValue: 'dynamodb-delete-table' },
           source: { DataType: 'String', StringValue: 'aws.dynamodb' },
           'detail-type': { DataType: 'String', StringValue: 'AWS API Call via CloudTrail' },
+          account: { DataType: 'String', StringValue: '123456789012' },
+          region: { DataType: 'String', StringValue: 'us-east-1' },
         },
       }),
     );

@@ -212,21 +212,26 @@ describe('Function: sanitizeSubject', () => {
 });
 
 describe('Function: renderMessage', () => {
-  it('puts the readable summary first, then key: value lines, then --- and the fields as JSON', () => {
+  it('puts the one-line summary first, then who, what, which, where, when and the console link, then key: value lines, then --- and the fields as JSON', () => {
     // Act
     const message = renderMessage(input({ fields: { table: 'orders', count: 3, error: null } }));
 
     // Assess
     expect(message).toBe(
       [
+        'DeleteTable by arn:aws:iam::123456789012:user/alice on arn:aws:dynamodb:us-east-1:123456789012:table/orders',
         'A DynamoDB table was deleted',
         'Rule: dynamodb-delete-table',
         '',
+        'Who: arn:aws:iam::123456789012:user/alice (IAMUser), from 198.51.100.23, user agent: aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64 command/dynamodb.delete-table',
+        'What: dynamodb.amazonaws.com DeleteTable',
+        'Which: arn:aws:dynamodb:us-east-1:123456789012:table/orders, orders',
+        'Where: 123456789012, us-east-1',
+        'When: 2025-05-01T12:34:56Z',
+        'Link: https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/3c9f0a3e-2a55-4b0e-9d61-7f2f1e8c5b10',
+        '',
         'Source: aws.dynamodb',
         'Detail type: AWS API Call via CloudTrail',
-        'Account: 123456789012',
-        'Region: us-east-1',
-        'Time: 2025-05-01T12:34:56Z',
         'Event ID: 6a7e8feb-b491-4cf7-a9f1-bf3703467718',
         '',
         'table: orders',
@@ -242,24 +247,38 @@ describe('Function: renderMessage', () => {
     );
   });
 
-  it('leaves out the description line and the field lines when there are none', () => {
+  it('adds the severity to the summary line and its own line, and the account alias to where', () => {
+    // Act
+    const message = renderMessage(input({ severity: 'high', accountAliases: { '123456789012': 'prod-main' } }));
+
+    // Assess
+    expect(message.split('\n').slice(0, 4)).toEqual([
+      '[HIGH] DeleteTable by arn:aws:iam::123456789012:user/alice on arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+      'A DynamoDB table was deleted',
+      'Rule: dynamodb-delete-table',
+      'Severity: high',
+    ]);
+    expect(message).toContain('\nWhere: 123456789012 (prod-main), us-east-1\n');
+  });
+
+  it('leaves out the description line, the facts an event lacks and the field lines when there are none', () => {
     // Act
     const message = renderMessage(input({ rule: { name: 'nightly-report' }, fields: {}, event: { source: 'aws.events', 'detail-type': 'Scheduled Event' } }));
 
     // Assess
     expect(message).toBe(
-      'Rule: nightly-report\n\nSource: aws.events\nDetail type: Scheduled Event\nAccount: -\nRegion: -\nTime: -\nEvent ID: -\n---\n{}',
+      'Scheduled Event from aws.events\nRule: nightly-report\n\nWhat: Scheduled Event from aws.events\nWhere: -\n\nSource: aws.events\nDetail type: Scheduled Event\nEvent ID: -\n---\n{}',
     );
   });
 
-  it('never copies what is not selected (an access key id in the event stays out)', () => {
+  it('shows who acted but never copies secrets or unselected data (the access key id and request values stay out)', () => {
     // Act
     const message = renderMessage(input());
 
     // Assess
     expect(JSON.stringify(readEvent('dynamodb-delete-table'))).toContain('AKIAIOSFODNN7EXAMPLE');
     expect(message).not.toContain('AKIAIOSFODNN7EXAMPLE');
-    expect(message).not.toContain('198.51.100.23');
+    expect(message).toContain('from 198.51.100.23');
   });
 
   it('shows a multi-line value as JSON on its line and caps long values', () => {
@@ -308,16 +327,20 @@ describe('Function: renderMessage', () => {
 });
 
 describe('Function: renderMessageAttributes', () => {
-  it('gives rule, source and detail-type as String attributes', () => {
+  it('gives rule, source, detail-type, account, region and (when the rule has one) severity as String attributes', () => {
     // Act
     const attributes = renderMessageAttributes(input());
+    const withSeverity = renderMessageAttributes(input({ severity: 'critical' }));
 
     // Assess
     expect(attributes).toEqual({
       rule: { DataType: 'String', StringValue: 'dynamodb-delete-table' },
       source: { DataType: 'String', StringValue: 'aws.dynamodb' },
       'detail-type': { DataType: 'String', StringValue: 'AWS API Call via CloudTrail' },
+      account: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
     });
+    expect(withSeverity).toEqual({ ...attributes, severity: { DataType: 'String', StringValue: 'critical' } });
   });
 
   it('caps values at 256 characters, replaces characters SNS rejects, and omits empty values', () => {
@@ -335,6 +358,17 @@ describe('Function: renderMessageAttributes', () => {
 });
 
 describe('Function: renderNotification', () => {
+  it('prefixes the subject with the severity, within the 99 characters', () => {
+    // Act
+    const short = renderNotification(input({ subject: 'DynamoDB table {table} deleted', severity: 'high' }));
+    const long = renderNotification(input({ subject: 'x'.repeat(200), severity: 'medium' }));
+
+    // Assess
+    expect(short.subject).toBe('[HIGH] DynamoDB table orders deleted');
+    expect(long.subject).toMatch(/^\[MEDIUM\] x+\.\.\.$/);
+    expect(long.subject).toHaveLength(99);
+  });
+
   it('renders subject, message and attributes for one target', () => {
     // Act
     const notification = renderNotification(input({ subject: 'DynamoDB table {table} deleted by {actor}' }));
@@ -342,7 +376,7 @@ describe('Function: renderNotification', () => {
     // Assess
     expect(notification).toEqual({
       subject: 'DynamoDB table orders deleted by arn:aws:iam::123456789012:user/alice',
-      message: expect.stringMatching(/^A DynamoDB table was deleted\nRule: dynamodb-delete-table\n/),
+      message: expect.stringMatching(/^DeleteTable by arn:aws:iam::123456789012:user\/alice on .*\nA DynamoDB table was deleted\nRule: dynamodb-delete-table\n/),
       messageAttributes: expect.objectContaining({ rule: { DataType: 'String', StringValue: 'dynamodb-delete-table' } }),
     });
   });
