@@ -206,6 +206,21 @@ export const projectConfigSchema = {
       additionalProperties: { type: 'string', minLength: 1, maxLength: 64 },
       description: 'Account id (12 digits) -> the name people know it by, shown beside the account in notifications, e.g. { "111122223333": "prod-main" }.',
     },
+    redact: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Secrets kept out of notifications besides the defaults (passwords, secretAccessKey, sessionToken, credentials, SecretString, privateKey, tokens): their values become [REDACTED] before anything is selected or rendered.',
+      properties: {
+        keys: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 }, description: 'Key names, case-insensitive, redacted wherever they appear in the event, e.g. userData.' },
+        paths: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[^.]+(\\.[^.]+)*$' },
+          description: 'Dotted paths from the event root, e.g. detail.requestParameters.tagSpecificationSet (through arrays, every element).',
+        },
+      },
+    },
     suppressWarnings: {
       type: 'array',
       uniqueItems: true,

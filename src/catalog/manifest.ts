@@ -57,5 +57,15 @@ export function buildManifest(catalog: Catalog, options: BuildManifestOptions): 
   }
   const sortedTopics = Object.fromEntries(Object.entries(topics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const aliases = catalog.config.accountAliases;
-  return { version: 1, service, stage, function: functionName, rules, topics: sortedTopics, ...(aliases && Object.keys(aliases).length ? { accountAliases: { ...aliases } } : {}) };
+  const redact = catalog.config.redact;
+  return {
+    version: 1,
+    service,
+    stage,
+    function: functionName,
+    rules,
+    topics: sortedTopics,
+    ...(aliases && Object.keys(aliases).length ? { accountAliases: { ...aliases } } : {}),
+    ...(redact ? { redact: { ...(redact.keys ? { keys: [...redact.keys] } : {}), ...(redact.paths ? { paths: [...redact.paths] } : {}) } } : {}),
+  };
 }

@@ -104,6 +104,7 @@ interface RawPatchbay {
   maxRulesPerEventBus?: number;
   suppressWarnings?: string[];
   accountAliases?: Record<string, string>;
+  redact?: { keys?: string[]; paths?: string[] };
   retryPolicy?: Partial<RetryPolicy>;
   buses?: Record<string, RawBus>;
   schemas?: Partial<SchemasConfig>;
@@ -138,6 +139,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
     maxRulesPerEventBus: section.maxRulesPerEventBus ?? DEFAULT_MAX_RULES_PER_EVENT_BUS,
     ...(section.suppressWarnings?.length ? { suppressWarnings: [...section.suppressWarnings] } : {}),
     ...(section.accountAliases && Object.keys(section.accountAliases).length ? { accountAliases: { ...section.accountAliases } } : {}),
+    ...(section.redact && (section.redact.keys?.length || section.redact.paths?.length) ? { redact: { ...(section.redact.keys?.length ? { keys: [...section.redact.keys] } : {}), ...(section.redact.paths?.length ? { paths: [...section.redact.paths] } : {}) } } : {}),
     buses,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...section.retryPolicy },
   };

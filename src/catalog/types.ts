@@ -383,6 +383,8 @@ export interface ProjectConfig {
   suppressWarnings?: string[];
   /** Account id -> the name people know it by, shown in notifications (`custom.patchbay.accountAliases`). */
   accountAliases?: Record<string, string>;
+  /** Key names and event paths redacted from notifications besides the defaults (`custom.patchbay.redact`). */
+  redact?: { keys?: string[]; paths?: string[] };
   /** Bus key -> bus; always has `default`. */
   buses: Record<string, BusConfig>;
   /** The retry policy of targets that do not set their own: `custom.patchbay.retryPolicy` over {@link DEFAULT_RETRY_POLICY}. */

@@ -16,6 +16,7 @@ import { compileFilter } from '../runtime/filter';
 import { renderNotification, type Notification } from '../runtime/notification';
 import { compileSelect } from '../runtime/select';
 import { compileSeverity } from '../runtime/severity';
+import { createRedactor } from '../runtime/redact';
 
 /** What a test expects of its event. */
 export type Expectation = 'match' | 'no-match';
@@ -79,6 +80,8 @@ export interface RuleTestSummary {
  */
 export async function runRuleTests(catalog: Catalog, rootDir: string, options: { readTestEvent?: ReadText } = {}): Promise<RuleTestResult[]> {
   const events = new Map<string, Promise<LoadedEvent>>();
+  // What the notification of a match case says is checked on the event as the function renders it: secrets redacted.
+  const redactor = createRedactor(catalog.config.redact);
   const load = (file: string): Promise<LoadedEvent> => {
     let pending = events.get(file);
     if (!pending) {
@@ -117,7 +120,7 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
       }
       const result = evaluateRuleTest(rule, pattern, loaded.event, base);
       const expectation = expected === 'match' ? rule.tests.expectations?.find((e) => e.event === file) : undefined;
-      results.push(expectation && result.passed ? checkNotification(rule, expectation, loaded.event, result, catalog.config.accountAliases) : result);
+      results.push(expectation && result.passed ? checkNotification(rule, expectation, redactor.redact(loaded.event), result, catalog.config.accountAliases) : result);
     }
   }
   return results;

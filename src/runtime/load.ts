@@ -11,6 +11,7 @@ import { describeType, isRecord } from './json';
 import { compileExpression } from './expression';
 import { compileFilter, type CompiledFilter } from './filter';
 import type { ManifestRule, ManifestTarget, RoutingManifest } from './manifest';
+import { createRedactor, type RedactionConfig, type Redactor } from './redact';
 import { compileSelect, escapePointerToken, type CompiledSelect } from './select';
 import { compileSeverity, SEVERITY_LEVELS, type CompiledSeverity, type SeveritySpec } from './severity';
 
@@ -58,6 +59,8 @@ export interface CompiledManifest {
   readonly rulesByName: ReadonlyMap<string, CompiledRule>;
   /** Pattern rules, keyed by their position in `rules`. */
   readonly index: RuleIndex<number>;
+  /** Replaces secrets in an event before anything is selected from or rendered of it. */
+  readonly redactor: Redactor;
   /** Where the manifest was read from, if from a file. */
   readonly filePath?: string;
 }
@@ -189,8 +192,13 @@ function compileManifestOnce(manifest: unknown, filePath?: string): CompiledMani
     }
   });
 
+  const redact = manifest.redact as RedactionConfig | undefined;
+  const stringList = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((item) => typeof item === 'string' && item !== ''));
+  if (redact !== undefined && (!isRecord(redact) || !stringList(redact.keys) || !stringList(redact.paths))) {
+    issue('/redact', `expected { keys?: string[], paths?: string[] }, found ${JSON.stringify(redact)}`);
+  }
   if (issues.length > 0) throw new InvalidManifestError(issues, filePath);
-  return { [COMPILED]: true, manifest: manifest as unknown as RoutingManifest, rules, rulesByName, index, filePath };
+  return { [COMPILED]: true, manifest: manifest as unknown as RoutingManifest, rules, rulesByName, index, redactor: createRedactor(redact), filePath };
 }
 
 function compileTarget(

@@ -17,6 +17,7 @@
  *   "topics": { "security": { "arnEnv": "PATCHBAY_TOPIC_ARN_SECURITY", "name": "patchbay-dev-security" } }
  * }
  */
+import type { RedactionConfig } from './redact';
 import type { SeveritySpec } from './severity';
 
 export interface RoutingManifest {
@@ -30,6 +31,8 @@ export interface RoutingManifest {
   topics: Record<string, ManifestTopic>;
   /** Account id -> alias, shown in notifications. */
   accountAliases?: Record<string, string>;
+  /** Key names and paths redacted besides the defaults (see redact.ts); absent: the defaults only. */
+  redact?: RedactionConfig;
 }
 
 export interface ManifestRule {

@@ -142,11 +142,13 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
     throw new InvalidManifestError([{ pointer: `${target.pointer}/notify`, message }], context.manifest.filePath);
   }
   const topic = target.topic;
-  const fields = target.select.evaluate(event);
-  const severity = rule.severity.evaluate(event);
+  // Secrets are replaced before anything is selected, summarised or rendered (redact.ts): nothing below sees them.
+  const shown = context.manifest.redactor.redact(event);
+  const fields = target.select.evaluate(shown);
+  const severity = rule.severity.evaluate(shown);
   const notification = renderNotification({
     rule: { name: rule.name, description: rule.description },
-    event,
+    event: shown,
     fields,
     subject: target.subject,
     ...(severity ? { severity } : {}),
