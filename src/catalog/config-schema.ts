@@ -164,6 +164,11 @@ export const projectConfigSchema = {
             description:
               'A FIFO topic (<service>-<stage>-<key>.fifo) with deduplication: the notify function sets MessageDeduplicationId from rule + target + event id, so retried publishes are delivered once within SNS\'s 5-minute window. Subscriptions: sqs only. Only function targets (notify.topic) may notify it, not sns: targets.',
           },
+          format: {
+            enum: ['text', 'chat', 'json'],
+            description:
+              "How the notify function writes messages: text (default: readable, for e-mail; with SMS subscriptions the SMS gets the subject alone), chat (the custom notification JSON Amazon Q Developer in chat applications renders in Slack and Microsoft Teams: subscribe the topic to its channel configuration), json (a stable JSON document for machines, e.g. an SQS queue feeding a ticket system).",
+          },
           subscriptions: {
             type: 'array',
             description: 'Subscriptions created with the topic.',

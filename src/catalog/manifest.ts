@@ -51,7 +51,15 @@ export function buildManifest(catalog: Catalog, options: BuildManifestOptions): 
       const key = target.notify?.topic;
       if (key !== undefined && !topics[key]) {
         const fifo = catalog.config.topics[key]?.fifo === true;
-        topics[key] = { arnEnv: topicArnEnv(key), name: topicPhysicalName(service, stage, key, { fifo }), ...(fifo ? { fifo: true } : {}) };
+        const topic = catalog.config.topics[key];
+        const sms = topic?.subscriptions.some((subscription) => subscription.protocol === 'sms') === true;
+        topics[key] = {
+          arnEnv: topicArnEnv(key),
+          name: topicPhysicalName(service, stage, key, { fifo }),
+          ...(fifo ? { fifo: true } : {}),
+          ...(topic?.format !== undefined && topic.format !== 'text' ? { format: topic.format } : {}),
+          ...(sms ? { sms: true as const } : {}),
+        };
       }
     }
   }

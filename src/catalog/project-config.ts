@@ -123,6 +123,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
     topics[key] = {
       ...(topic.displayName !== undefined ? { displayName: topic.displayName } : {}),
       ...(topic.fifo === true ? { fifo: true } : {}),
+      ...(topic.format !== undefined && topic.format !== 'text' ? { format: topic.format } : {}),
       subscriptions: (topic.subscriptions ?? []).map((subscription) => ({ protocol: subscription.protocol, endpoint: subscription.endpoint })),
     };
   }

@@ -231,6 +231,12 @@ export interface TopicConfig {
    * @see https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
    */
   fifo?: boolean;
+  /**
+   * How messages are written: `text` (default: readable, for e-mail), `chat` (the custom notification JSON that
+   * Amazon Q Developer in chat applications renders in Slack and Microsoft Teams), `json` (a stable document for
+   * machines, e.g. an SQS queue feeding a ticket system). See the runtime's formats.ts.
+   */
+  format?: 'text' | 'chat' | 'json';
   subscriptions: SubscriptionConfig[];
 }
 

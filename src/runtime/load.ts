@@ -134,6 +134,8 @@ function compileManifestOnce(manifest: unknown, filePath?: string): CompiledMani
       else if (topic.fifo === true && typeof topic.name === 'string' && !topic.name.endsWith('.fifo')) {
         issue(`${at}/name`, `a FIFO topic's name must end in .fifo, found ${JSON.stringify(topic.name)}`);
       }
+      if (topic.format !== undefined && !['text', 'chat', 'json'].includes(topic.format as string)) issue(`${at}/format`, `expected text, chat or json, found ${JSON.stringify(topic.format)}`);
+      if (topic.sms !== undefined && topic.sms !== true) issue(`${at}/sms`, `expected true, found ${JSON.stringify(topic.sms)}`);
     }
   }
 

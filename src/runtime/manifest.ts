@@ -17,6 +17,7 @@
  *   "topics": { "security": { "arnEnv": "PATCHBAY_TOPIC_ARN_SECURITY", "name": "patchbay-dev-security" } }
  * }
  */
+import type { TopicFormat } from './formats';
 import type { RedactionConfig } from './redact';
 import type { SeveritySpec } from './severity';
 
@@ -69,6 +70,10 @@ export interface ManifestTopic {
    * and event id), so SNS drops duplicates within its 5-minute deduplication window.
    */
   fifo?: boolean;
+  /** The message format of this topic (formats.ts); absent: `text`. */
+  format?: TopicFormat;
+  /** Some subscription of this topic is SMS: text messages are sent with one body per protocol. */
+  sms?: true;
 }
 
 /**

@@ -51,6 +51,7 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { eventFacts, type EventFacts } from './facts';
+import { renderChatMessage, renderJsonMessage, renderPerProtocol, type TopicFormat } from './formats';
 import type { SeverityLevel } from './severity';
 import { toWellFormedDeep } from './well-formed';
 
@@ -93,6 +94,10 @@ export interface NotificationInput {
   severity?: SeverityLevel;
   /** Account id -> alias, shown beside the account (`custom.patchbay.accountAliases`). */
   accountAliases?: Readonly<Record<string, string>>;
+  /** The topic's message format (formats.ts): `text` (default), `chat` or `json`. */
+  format?: TopicFormat;
+  /** The topic has SMS subscribers: a `text` message goes as `MessageStructure: json`, the subject alone for SMS. */
+  sms?: boolean;
 }
 
 /**
@@ -108,6 +113,8 @@ export interface Notification {
   /** UTF-8 text, readable part then `---` then the selected fields as JSON. */
   message: string;
   messageAttributes: Record<string, MessageAttributeValue>;
+  /** `json` when `message` holds one body per protocol (`{"default": …, "sms": …}`). */
+  messageStructure?: 'json';
 }
 
 /** The default subject template. */
@@ -123,8 +130,33 @@ export function renderNotification(input: NotificationInput): Notification {
   const subject = renderSubject(input.subject, input);
   const messageAttributes = renderMessageAttributes(input);
   const overhead = byteLength(subject) + attributesByteLength(messageAttributes);
-  const message = renderMessage(input, { maxBytes: SNS_LIMITS.payloadMaxBytes - overhead });
+  const budget = SNS_LIMITS.payloadMaxBytes - overhead;
   // Events may carry lone surrogates ("\ud800" in JSON): every string leaves here well-formed (U+FFFD instead).
+  if (input.format === 'chat' || input.format === 'json') {
+    const account = typeof input.event.account === 'string' ? input.event.account : undefined;
+    const formatInput = {
+      rule: input.rule,
+      event: input.event,
+      fields: input.fields,
+      facts: eventFacts(input.event, { accountAliases: input.accountAliases }),
+      subject,
+      ...(input.severity ? { severity: input.severity } : {}),
+      ...(account && input.accountAliases?.[account] ? { accountAlias: input.accountAliases[account] } : {}),
+    };
+    const message = input.format === 'chat' ? renderChatMessage(toWellFormedDeep(formatInput), budget) : renderJsonMessage(toWellFormedDeep(formatInput), budget);
+    return toWellFormedDeep({ subject, message, messageAttributes });
+  }
+  if (input.sms) {
+    // One JSON body per protocol: the text (escaped, so up to twice its bytes) and the subject for SMS.
+    let text = renderMessage(input, { maxBytes: Math.floor((budget - 2 * byteLength(subject) - 64) / 2) });
+    let message = renderPerProtocol(subject, toWellFormedDeep(text));
+    if (byteLength(message) > budget) {
+      text = renderMessage(input, { maxBytes: Math.floor((budget - 2 * byteLength(subject) - 64) / 6) });
+      message = renderPerProtocol(subject, toWellFormedDeep(text));
+    }
+    return toWellFormedDeep({ subject, message, messageAttributes, messageStructure: 'json' as const });
+  }
+  const message = renderMessage(input, { maxBytes: budget });
   return toWellFormedDeep({ subject, message, messageAttributes });
 }
 

@@ -17,6 +17,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { InvalidManifestError, NotifyError } from './errors';
 import { compileManifest, type CompiledManifest } from './load';
 import type { RoutingManifest } from './manifest';
+import type { TopicFormat } from './formats';
 import { renderNotification } from './notification';
 import {
   DRY_RUN_LABEL,
@@ -153,6 +154,7 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
     subject: target.subject,
     ...(severity ? { severity } : {}),
     ...(context.manifest.manifest.accountAliases ? { accountAliases: context.manifest.manifest.accountAliases } : {}),
+    ...topicFormat(context.manifest.manifest.topics[topic]),
   });
   const resolved = resolveTopicArn(context.manifest.manifest, topic, context.env);
   const fifo = context.manifest.manifest.topics[topic]?.fifo ? fifoMessageIds(rule.name, target.id, event.id, notification.message) : undefined;
@@ -179,4 +181,9 @@ async function notifyTarget(route: Route, context: Context): Promise<Notificatio
   });
   context.logger.info('notification', { ...base, topicArn, status: 'published', messageId });
   return { ...base, topicArn, status: 'published', messageId, request };
+}
+
+/** How a topic's messages are written, from its manifest entry. */
+function topicFormat(topic: RoutingManifest['topics'][string] | undefined): { format?: TopicFormat; sms?: boolean } {
+  return { ...(topic?.format && topic.format !== 'text' ? { format: topic.format } : {}), ...(topic?.sms ? { sms: true } : {}) };
 }

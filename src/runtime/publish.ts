@@ -105,6 +105,8 @@ export interface PublishRequest {
   TopicArn: string;
   Subject: string;
   Message: string;
+  /** `json` when `Message` holds one body per protocol (a text topic with SMS subscribers). */
+  MessageStructure?: 'json';
   MessageAttributes: Record<string, MessageAttributeValue>;
   /** FIFO topics only: the rule name (ordering is per rule). */
   MessageGroupId?: string;
@@ -295,6 +297,7 @@ export function createPublishRequest(topicArn: string, notification: Notificatio
     TopicArn: topicArn,
     Subject: notification.subject,
     Message: notification.message,
+    ...(notification.messageStructure ? { MessageStructure: notification.messageStructure } : {}),
     MessageAttributes: notification.messageAttributes,
     ...(fifo ? { MessageGroupId: fifo.groupId, MessageDeduplicationId: fifo.deduplicationId } : {}),
   });

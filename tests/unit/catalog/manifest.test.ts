@@ -129,3 +129,25 @@ describe('Function: buildManifest (severity and account aliases)', () => {
     expect(() => compileManifest(manifest)).toThrow(/\/rules\/0\/severity/);
   });
 });
+
+describe('Function: buildManifest (topic formats)', () => {
+  it('gives each topic its format and marks topics with SMS subscribers', () => {
+    // Prepare
+    const formats: Catalog = {
+      config: readProjectConfig({
+        service: 'patchbay',
+        functions: { notify: {} },
+        custom: { patchbay: { topics: { security: { format: 'chat', subscriptions: [] }, operations: { subscriptions: [{ protocol: 'sms', endpoint: '+15555550100' }] }, 'audit-log': { format: 'json', subscriptions: [] } } } },
+      }),
+      rules: [catalog.rules[0]!],
+    };
+
+    // Act
+    const manifest = buildManifest(formats, { service: 'patchbay', stage: 'prod', functionName: 'notify' });
+
+    // Assess
+    expect(manifest.topics.security).toEqual(expect.objectContaining({ format: 'chat' }));
+    expect(manifest.topics.operations).toEqual(expect.objectContaining({ sms: true }));
+    expect(manifest.topics.operations!.format).toBeUndefined();
+  });
+});
