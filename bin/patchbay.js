@@ -4,6 +4,8 @@
 // route and replay use the AWS SDK on the developer's machine: its Node-version notice is about that machine (the
 // function runs on nodejs22.x), so it is left out unless asked for.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// route runs the notify handler here: its CloudWatch metric lines (embedded metric format) are not for a terminal.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const path = require('node:path');
 const fs = require('node:fs');
 const built = path.join(__dirname, '../dist/cli.js');

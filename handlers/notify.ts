@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -38,7 +39,12 @@ export interface NotifyHandlerOptions {
   env?: RuntimeEnv;
   /** Where a dry run prints the Publish request. @default standard output */
   print?: (text: string) => void;
+  /** Metrics (embedded metric format): one count per notification outcome, by rule and topic. @default none */
+  metrics?: Metrics;
 }
+
+/** Metric names, per outcome of a routed (rule, target); dimensions `rule` and `topic`. */
+export const NOTIFICATION_METRICS = { published: 'NotificationsPublished', 'filtered-out': 'NotificationsFilteredOut', failed: 'NotificationsFailed', 'dry-run': 'NotificationsDryRun' } as const;
 
 /**
  * Build the notify handler: `injectLambdaContext` (request id, function name, cold start on every log line),
@@ -55,6 +61,15 @@ export function createNotifyHandler(options: NotifyHandlerOptions) {
     manifest ??= compileManifest(typeof options.manifest === 'function' ? options.manifest() : options.manifest);
     return manifest;
   };
+  const { metrics } = options;
+  // One metric line per outcome (singleMetric, written at once): an invocation's outcomes differ in rule and topic.
+  const count = metrics
+    ? (outcome: { rule: string; topic?: string; status: keyof typeof NOTIFICATION_METRICS }) => {
+        const single = metrics.singleMetric();
+        single.addDimensions({ rule: outcome.rule, topic: outcome.topic ?? '-' });
+        single.addMetric(NOTIFICATION_METRICS[outcome.status], MetricUnit.Count, 1);
+      }
+    : undefined;
   return middy<unknown, NotificationResult[], Error, Context>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(inputValidator({ logger: options.logger }))
@@ -65,6 +80,7 @@ export function createNotifyHandler(options: NotifyHandlerOptions) {
         logger: options.logger,
         env: options.env,
         print: options.print,
+        ...(count ? { onOutcome: count } : {}),
       });
       // The outcome without the Publish request: the message is in SNS (or, in a dry run, printed once), and
       // `sls invoke local` prints what the handler returns.
@@ -78,10 +94,12 @@ export function manifestPath(env: RuntimeEnv = process.env): string {
 }
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'patchbay' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'patchbay', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'patchbay' });
 
 /** The Lambda entry point (`handlers/notify.handler`). */
 export const handler = createNotifyHandler({
   manifest: () => loadManifest(manifestPath()),
   snsClient: createSnsClient(process.env),
   logger,
+  metrics,
 });

@@ -50,6 +50,18 @@ export function checkConfigSemantics(patchbay: Record<string, unknown>, queues: 
   }
 
   if (isObject(patchbay.trail)) checkTrail(patchbay.trail, at, add);
+
+  if (isObject(patchbay.alarms) && typeof patchbay.alarms.topic === 'string') {
+    const topics = isObject(patchbay.topics) ? Object.keys(patchbay.topics) : [];
+    if (!topics.includes(patchbay.alarms.topic)) {
+      add({
+        code: CatalogIssueCode.UNKNOWN_TOPIC,
+        pointer: at('alarms', 'topic'),
+        found: `topic ${JSON.stringify(patchbay.alarms.topic)}`,
+        allowed: topics.length ? `a key of custom.patchbay.topics: ${topics.join(', ')}` : 'a key of custom.patchbay.topics (it defines none)',
+      });
+    }
+  }
   return issues;
 }
 

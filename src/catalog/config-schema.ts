@@ -211,6 +211,17 @@ export const projectConfigSchema = {
       additionalProperties: { type: 'string', minLength: 1, maxLength: 64 },
       description: 'Account id (12 digits) -> the name people know it by, shown beside the account in notifications, e.g. { "111122223333": "prod-main" }.',
     },
+    alarms: {
+      description:
+        "CloudWatch alarms on the dead-letter queues, each rule's FailedInvocations and the targeted functions' Errors and Throttles, on by default; false turns them off. { topic: <key> } names the topic they notify (default: operations, when defined).",
+      if: { type: 'boolean' },
+      then: { const: false },
+      else: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { topic: { type: 'string', description: 'A key of custom.patchbay.topics that alarms notify (on alarm and on recovery).' } },
+      },
+    },
     redact: {
       type: 'object',
       additionalProperties: false,

@@ -104,6 +104,7 @@ interface RawPatchbay {
   maxRulesPerEventBus?: number;
   suppressWarnings?: string[];
   accountAliases?: Record<string, string>;
+  alarms?: false | { topic?: string };
   redact?: { keys?: string[]; paths?: string[] };
   retryPolicy?: Partial<RetryPolicy>;
   buses?: Record<string, RawBus>;
@@ -138,6 +139,10 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
     ...(queues !== undefined ? { queues } : {}),
     maxEventPatternLengthInChars: section.maxEventPatternLengthInChars ?? EVENT_PATTERN_LENGTH.default,
     maxRulesPerEventBus: section.maxRulesPerEventBus ?? DEFAULT_MAX_RULES_PER_EVENT_BUS,
+    alarms:
+      section.alarms === false
+        ? { enabled: false }
+        : { enabled: true, ...((section.alarms?.topic ?? (Object.hasOwn(topics, 'operations') ? 'operations' : undefined)) !== undefined ? { topic: section.alarms?.topic ?? 'operations' } : {}) },
     ...(section.suppressWarnings?.length ? { suppressWarnings: [...section.suppressWarnings] } : {}),
     ...(section.accountAliases && Object.keys(section.accountAliases).length ? { accountAliases: { ...section.accountAliases } } : {}),
     ...(section.redact && (section.redact.keys?.length || section.redact.paths?.length) ? { redact: { ...(section.redact.keys?.length ? { keys: [...section.redact.keys] } : {}), ...(section.redact.paths?.length ? { paths: [...section.redact.paths] } : {}) } } : {}),

@@ -389,6 +389,12 @@ export interface ProjectConfig {
   suppressWarnings?: string[];
   /** Account id -> the name people know it by, shown in notifications (`custom.patchbay.accountAliases`). */
   accountAliases?: Record<string, string>;
+  /**
+   * CloudWatch alarms on dead-letter queues, rules' failed invocations and the targeted functions' errors and
+   * throttles (`custom.patchbay.alarms`; `false` turns them off). `topic`: the topic key they notify (default
+   * `operations` when defined; none: alarms without actions).
+   */
+  alarms: { enabled: boolean; topic?: string };
   /** Key names and event paths redacted from notifications besides the defaults (`custom.patchbay.redact`). */
   redact?: { keys?: string[]; paths?: string[] };
   /** Bus key -> bus; always has `default`. */

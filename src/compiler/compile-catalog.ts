@@ -40,6 +40,7 @@ import {
 import { busOf, compileArchive, compileBus, compileBusPolicies, busPolicyStatements, resolveBuses, ruleArn, ruleArnExclusion, ruleArnPattern as busRuleArnPattern, type ResolvedBus } from './buses';
 import { getAtt, ref, type CfnOutput, type CfnResource, type IamStatement } from './cfn';
 import { compileDeadLetterQueue, compileDeadLetterQueuePolicy, compileForwardRole, compileTopicKey, compileTopicPolicy, topicKeyStatement, type SourceScope } from './delivery';
+import { functionAlarms, queueAlarm, ruleAlarm } from './alarms';
 import { checkDeployment } from './checks';
 import { CompilerError, CompilerErrorCode, type CompilerIssue } from './errors';
 import { checkNameLimits, rulesPerBusWarnings } from './limits';
@@ -47,6 +48,7 @@ import {
   assertUniqueIds,
   assertUniqueStatementIds,
   DEAD_LETTER_QUEUE_LOGICAL_ID,
+  alarmLogicalId,
   deadLetterQueuePolicyLogicalId,
   forwardRoleLogicalId,
   permissionLogicalId,
@@ -271,6 +273,24 @@ export function compileCatalog(catalog: Catalog, options: CompileCatalogOptions)
     const trail = compileTrail(config.trail, service, stage);
     for (const [id, resource] of Object.entries(trail.resources)) add(id, `trail ${id}`, resource);
     Object.assign(outputs, trail.outputs);
+  }
+
+  if (config.alarms.enabled) {
+    const topicId = config.alarms.topic !== undefined ? topicLogicalId(config.alarms.topic) : undefined;
+    const prefix = `${service}-${stage}`;
+    for (const queue of [...rulesByQueue.keys()].sort()) {
+      add(alarmLogicalId('queue', queue), `alarm dead-letter queue ${queue}`, queueAlarm(queue, `${prefix}-dlq-${queue}`, topicId));
+    }
+    for (const rule of catalog.rules) {
+      const bus = buses[rule.bus];
+      const physical = rulePhysicalName(service, stage, rule.name);
+      add(alarmLogicalId('rule', rule.name), `alarm rule ${rule.name}`, ruleAlarm(physical, bus && bus.kind !== 'default' ? bus.name : undefined, `${prefix}-failed-${rule.name}`, topicId));
+    }
+    for (const functionKey of [...busesByFunction.keys()].sort()) {
+      const alarms = functionAlarms(functionLogicalId(functionKey), functionKey, `${prefix}-${functionKey}`, topicId);
+      add(alarmLogicalId('errors', functionKey), `alarm errors ${functionKey}`, alarms.errors);
+      add(alarmLogicalId('throttles', functionKey), `alarm throttles ${functionKey}`, alarms.throttles);
+    }
   }
 
   assertUniqueIds(idNames);

@@ -19,7 +19,7 @@ import { archiveName } from '../replay/names';
 import { BUS_NAME_MAX_LENGTH, busPolicyLength, busPolicyStatements, BUS_POLICY_MAX_LENGTH, type ResolvedBus } from './buses';
 import { QUEUE_NAME_MAX_LENGTH } from './delivery';
 import { LimitIssueCode, type LimitIssue } from './errors';
-import { deadLetterQueuePhysicalName, ruleLogicalId } from './logical-ids';
+import { alarmLogicalId, deadLetterQueuePhysicalName, ruleLogicalId } from './logical-ids';
 import { REGISTRY_NAME_MAX_LENGTH, registryName } from './registry';
 import { TRAIL_NAME_MAX_LENGTH, trailName } from './trail';
 
@@ -132,15 +132,15 @@ export interface StackUsage {
  * // { issues: [], warnings: ['patchbay: 412 of 500 CloudFormation resources used (82%) ...'] }
  */
 export function checkStackLimits(catalog: Catalog, usage: StackUsage, options: { service: string }, context: LimitContext = {}): { issues: LimitIssue[]; warnings: string[] } {
+  // A rule moves to another stack with what is its own: the rule and its FailedInvocations alarm.
   const rules = catalog.rules.map((rule) => {
-    const id = ruleLogicalId(rule.name);
-    const resource = usage.resources[id];
-    return { rule, bytes: resource === undefined ? 0 : JSON.stringify({ [id]: resource }).length - 1 };
+    const own = [ruleLogicalId(rule.name), alarmLogicalId('rule', rule.name)].filter((id) => usage.resources[id] !== undefined);
+    return { rule, count: own.length, bytes: own.reduce((sum, id) => sum + JSON.stringify({ [id]: usage.resources[id] }).length - 1, 0) };
   });
   const present = rules.filter(({ rule }) => usage.resources[ruleLogicalId(rule.name)] !== undefined);
   const total = Object.keys(usage.resources).length + (usage.extraResources ?? 0);
   const bytes = usage.templateBytes + (usage.extraBytes ?? 0);
-  const fixedCount = total - present.length;
+  const fixedCount = total - present.reduce((sum, { count }) => sum + count, 0);
   const fixedBytes = bytes - present.reduce((sum, { bytes: ruleBytes }) => sum + ruleBytes, 0);
 
   const warnings: string[] = [];
@@ -156,7 +156,8 @@ export function checkStackLimits(catalog: Catalog, usage: StackUsage, options: {
 
   const plan = planStacks(present, { count: STACK_RESOURCES_MAX - fixedCount, bytes: TEMPLATE_BYTES_MAX - fixedBytes }, options.service);
   const issues: LimitIssue[] = [];
-  const breakdown = `${present.length} rules and ${fixedCount} other resources (patchbay's topics, buses, policies, queues; Serverless's functions, log groups, role; resources.Resources)`;
+  const ruleResources = present.reduce((sum, { count }) => sum + count, 0);
+  const breakdown = `${present.length} rules${ruleResources !== present.length ? ` (${ruleResources} resources with their alarms)` : ''} and ${fixedCount} other resources (patchbay's topics, buses, policies, queues, alarms; Serverless's functions, log groups, role; resources.Resources)`;
   if (overCount) {
     issues.push(limitIssue(context, LimitIssueCode.TOO_MANY_RESOURCES, '/custom/patchbay', `${total} resources in one stack: ${breakdown}`, `at most ${STACK_RESOURCES_MAX} per CloudFormation stack. ${plan}`));
   }
@@ -166,21 +167,24 @@ export function checkStackLimits(catalog: Catalog, usage: StackUsage, options: {
   return { issues, warnings };
 }
 
-function planStacks(rules: { rule: { name: string; filePath: string }; bytes: number }[], room: { count: number; bytes: number }, service: string): string {
+function planStacks(rules: { rule: { name: string; filePath: string }; count: number; bytes: number }[], room: { count: number; bytes: number }, service: string): string {
   if (room.count < 1 || room.bytes < 1) {
     return 'The resources other than rules alone do not fit one stack: move functions or resources.Resources to another service first.';
   }
   const stacks: (typeof rules)[] = [];
   let current: typeof rules = [];
   let bytes = 0;
+  let count = 0;
   for (const entry of rules) {
-    if (current.length > 0 && (current.length + 1 > room.count || bytes + entry.bytes > room.bytes)) {
+    if (current.length > 0 && (count + entry.count > room.count || bytes + entry.bytes > room.bytes)) {
       stacks.push(current);
       current = [];
       bytes = 0;
+      count = 0;
     }
     current.push(entry);
     bytes += entry.bytes;
+    count += entry.count;
   }
   if (current.length) stacks.push(current);
   const describe = (stack: typeof rules): string => stack.map(({ rule }) => rule.filePath).join(', ');

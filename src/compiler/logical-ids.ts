@@ -269,3 +269,14 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * `AWS::CloudWatch::Alarm` of a dead-letter queue, a rule, or a function's errors / throttles (see alarms.ts).
+ * @example alarmLogicalId('rule', 'iam-root-login') // 'PatchbayAlarmRuleIamRootLogin'
+ * @example alarmLogicalId('errors', 'notify') // 'NotifyPatchbayAlarmErrors'
+ */
+export function alarmLogicalId(kind: 'queue' | 'rule' | 'errors' | 'throttles', name: string): string {
+  if (kind === 'queue') return `PatchbayAlarmDlq${name}`; // a logical ID already: alphanumeric
+  if (kind === 'rule') return `PatchbayAlarmRule${pascalName(name)}`;
+  return `${serverlessNormalizedName(name)}PatchbayAlarm${kind === 'errors' ? 'Errors' : 'Throttles'}`;
+}

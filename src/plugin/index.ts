@@ -303,4 +303,6 @@ function service(serverless: Serverless): string {
  */
 export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv): void {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Embedded-metric-format lines are for CloudWatch, not for a terminal (Powertools' own switch).
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }

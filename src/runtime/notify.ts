@@ -54,6 +54,11 @@ export interface ProcessEventOptions {
   env?: RuntimeEnv;
   /** Where a dry run prints the Publish request. @default a line on standard output */
   print?: (text: string) => void;
+  /**
+   * Told the outcome of every routed (rule, target), failures included, e.g. to count them as metrics; it must not
+   * throw. `{ "rule": "dynamodb-delete-table", "target": "notify", "topic": "security", "status": "failed" }`
+   */
+  onOutcome?: (outcome: { rule: string; target: string; topic?: string; status: NotificationStatus | 'failed' }) => void;
 }
 
 /** What happened for one routed (rule, target). */
@@ -112,9 +117,10 @@ export async function processEvent(input: unknown, options: ProcessEventOptions)
   const results: NotificationResult[] = [];
   const errors: Error[] = [];
   settled.forEach((outcome, position) => {
+    const { rule, target } = routes[position]!;
+    options.onOutcome?.({ rule: rule.name, target: target.id, ...(target.topic !== undefined ? { topic: target.topic } : {}), status: outcome.status === 'fulfilled' ? outcome.value.status : 'failed' });
     if (outcome.status === 'fulfilled') return void results.push(outcome.value);
     const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-    const { rule, target } = routes[position]!;
     logger.error('notification failed', { rule: rule.name, target: target.id, topic: target.topic, status: 'failed', error });
     errors.push(error);
   });

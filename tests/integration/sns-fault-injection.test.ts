@@ -106,6 +106,7 @@ describe('Integration: SNS fault injection through the bundled notify handler', 
       AWS_SECRET_ACCESS_KEY: 'test',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_DEV: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is CommonJS, loaded like Lambda loads it
     handler = (require(bundle.handlerFile) as { handler: typeof handler }).handler;

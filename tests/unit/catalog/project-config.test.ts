@@ -11,6 +11,7 @@ const defaults = {
   maxRulesPerEventBus: 300,
   buses: { default: { kind: 'default' } },
   retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+  alarms: { enabled: true },
 };
 
 function issuesOf(serverlessConfig: unknown): CatalogIssue[] {

@@ -753,6 +753,7 @@ describe('Function: compileCatalog on tests/fixtures/service-full (every feature
     expect([...types].sort()).toEqual(
       [
         'AWS::CloudTrail::Trail',
+        'AWS::CloudWatch::Alarm',
         'AWS::EventSchemas::Discoverer',
         'AWS::EventSchemas::Registry',
         'AWS::EventSchemas::Schema',
@@ -772,6 +773,62 @@ describe('Function: compileCatalog on tests/fixtures/service-full (every feature
         'AWS::SQS::QueuePolicy',
       ].sort(),
     );
+  });
+});
+
+describe('Function: compileCatalog (alarms on alerting itself)', () => {
+  const rootDir = path.resolve(__dirname, '../../fixtures/service-full');
+  const compileWith = async (alarms: unknown) => {
+    const raw = await loadServerlessYaml(rootDir);
+    const patchbay = (raw.custom as { patchbay: Record<string, unknown> }).patchbay;
+    const config = readProjectConfig({ ...raw, custom: { ...(raw.custom as object), patchbay: { ...patchbay, ...(alarms === undefined ? {} : { alarms }) } } });
+    const catalog = await loadCatalog({ rootDir, config });
+    return { catalog, compiled: compileCatalog(catalog, { service: 'full', stage: 'test' }) };
+  };
+  const alarmsOf = (resources: Record<string, { Type: string; Properties: Record<string, unknown> }>) =>
+    Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm'));
+
+  it('by default: one per dead-letter queue, per rule (FailedInvocations, by bus) and per function (Errors, Throttles), notifying the operations topic', async () => {
+    // Act
+    const { catalog, compiled } = await compileWith(undefined);
+    const alarms = alarmsOf(compiled.resources);
+
+    // Assess
+    expect(specProblems(alarms)).toEqual([]);
+    for (const rule of catalog.rules) expect(Object.keys(alarms)).toContain(`PatchbayAlarmRule${rule.name.split(/[^A-Za-z0-9]+/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`);
+    expect(Object.keys(alarms)).toEqual(expect.arrayContaining(['PatchbayAlarmDlqPatchbayDeadLetterQueue', 'NotifyPatchbayAlarmErrors', 'NotifyPatchbayAlarmThrottles']));
+    expect(Object.values(alarms).every((alarm) => JSON.stringify(alarm.Properties.AlarmActions) === JSON.stringify([{ Ref: 'PatchbayTopicOperations' }]))).toBe(true);
+    expect(alarms.PatchbayAlarmDlqPatchbayDeadLetterQueue!.Properties).toEqual(
+      expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['PatchbayDeadLetterQueue', 'QueueName'] } }], Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' }),
+    );
+    const onCustomBus = catalog.rules.find((rule) => rule.bus !== 'default')!;
+    const customAlarm = Object.values(alarms).find((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(`full.test.${onCustomBus.name}`))!;
+    expect((customAlarm.Properties.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(['EventBusName', 'RuleName']);
+  });
+
+  it('turns off with alarms: false, and takes another topic with alarms.topic', async () => {
+    // Act
+    const off = await compileWith(false);
+    const security = await compileWith({ topic: 'security' });
+
+    // Assess
+    expect(alarmsOf(off.compiled.resources)).toEqual({});
+    expect(Object.values(alarmsOf(security.compiled.resources)).every((alarm) => JSON.stringify(alarm.Properties.AlarmActions) === JSON.stringify([{ Ref: 'PatchbayTopicSecurity' }]))).toBe(true);
+  });
+
+  it('refuses an alarms.topic that is not a topic, with its pointer', () => {
+    // Act
+    const issues = (() => {
+      try {
+        readProjectConfig({ service: 's', custom: { patchbay: { topics: { security: { subscriptions: [] } }, alarms: { topic: 'pager' } } } });
+      } catch (error) {
+        return (error as { issues: { code: string; pointer: string }[] }).issues;
+      }
+      return [];
+    })();
+
+    // Assess
+    expect(issues.map(({ code, pointer }) => ({ code, pointer }))).toEqual([{ code: 'UNKNOWN_TOPIC', pointer: '/custom/patchbay/alarms/topic' }]);
   });
 });
 

@@ -121,14 +121,14 @@ describe('Function: checkStackLimits', () => {
     }
   });
 
-  it('fails over 500 resources with the exact plan: which rules stay, which go to which extra stack', async () => {
-    // Prepare: 520 rules + 6 patchbay resources (permission, queue, queue policy, ...) + 10 "Serverless" resources
+  it('fails over 500 resources with the exact plan: which rules stay (each with its alarm), which go to which extra stack', async () => {
+    // Prepare: 520 rules and their 520 FailedInvocations alarms + patchbay resources (permission, queue, queue policy, alarms, ...) + 10 "Serverless" resources
     const rootDir = await writeManyRules(520);
     try {
       const catalog = await loadProject(rootDir);
       const { resources } = compileCatalog(catalog, { service: 'big', stage: 'test' });
-      const fixed = Object.keys(resources).length - 520 + 10;
-      const room = STACK_RESOURCES_MAX - fixed;
+      const fixed = Object.keys(resources).length - 2 * 520 + 10;
+      const room = Math.floor((STACK_RESOURCES_MAX - fixed) / 2);
 
       // Act
       const { issues } = checkStackLimits(catalog, { resources, extraResources: 10, templateBytes: JSON.stringify(resources).length }, { service: 'big' });
@@ -136,11 +136,12 @@ describe('Function: checkStackLimits', () => {
       // Assess
       expect(issues.map(({ code, filePath, pointer }) => ({ code, filePath, pointer }))).toEqual([{ code: 'TOO_MANY_RESOURCES', filePath: 'serverless.yml', pointer: '/custom/patchbay' }]);
       const { message } = issues[0];
-      expect(message).toContain(`${520 + fixed} resources in one stack: 520 rules and ${fixed} other resources`);
+      expect(message).toContain(`${2 * 520 + fixed} resources in one stack: 520 rules (1040 resources with their alarms) and ${fixed} other resources`);
       expect(message).toContain(`at most ${STACK_RESOURCES_MAX} per CloudFormation stack`);
-      expect(message).toContain(`Split the rules (in name order) into 2 stacks: keep ${room} in this one (rule-0000 ... rule-${String(room - 1).padStart(4, '0')})`);
-      const moved = Array.from({ length: 520 - room }, (_, index) => `patterns/rule-${String(room + index).padStart(4, '0')}.yml`);
-      expect(message).toContain(`stack 2: a copy of this service named big-2 whose patternsDir holds only ${moved.length} files: ${moved.join(', ')}.`);
+      expect(message).toContain(`Split the rules (in name order) into 3 stacks: keep ${room} in this one (rule-0000 ... rule-${String(room - 1).padStart(4, '0')})`);
+      const files = (from: number, count: number) => Array.from({ length: count }, (_, index) => `patterns/rule-${String(from + index).padStart(4, '0')}.yml`);
+      expect(message).toContain(`stack 2: a copy of this service named big-2 whose patternsDir holds only ${room} files: ${files(room, room).join(', ')};`);
+      expect(message).toContain(`stack 3: a copy of this service named big-3 whose patternsDir holds only ${520 - 2 * room} files: ${files(2 * room, 520 - 2 * room).join(', ')}.`);
     } finally {
       await rm(rootDir, { recursive: true, force: true });
     }
@@ -150,7 +151,9 @@ describe('Function: checkStackLimits', () => {
     // Prepare: 280 rules of about 4 KB each
     const rootDir = await writeManyRules(280, { patternValues: 120, maxEventPatternLengthInChars: 4096 });
     try {
-      const catalog = await loadProject(rootDir);
+      // Without alarms, so that only the size is over.
+      const loaded = await loadProject(rootDir);
+      const catalog = { ...loaded, config: { ...loaded.config, alarms: { enabled: false } } };
       const { resources } = compileCatalog(catalog, { service: 'big', stage: 'test' });
       const bytes = JSON.stringify({ Resources: resources }).length;
 

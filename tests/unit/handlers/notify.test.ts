@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createNotifyHandler, handler, manifestPath } from '../../../handlers/notify';
@@ -125,6 +126,31 @@ describe('Function: createNotifyHandler', () => {
       ['ERROR', 'notification failed', undefined],
       ['ERROR', 'invocation failed', 'NOTIFY_FAILED'],
     ]);
+  });
+
+  it('counts each outcome as a CloudWatch metric (embedded metric format) by rule and topic, published, filtered out and failed', async () => {
+    // Prepare: Powertools Metrics prints EMF lines on standard output at the end of the invocation
+    const saved = { ...process.env };
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+    delete process.env.POWERTOOLS_DEV;
+    const metrics = new Metrics({ namespace: 'patchbay-test', serviceName: 'patchbay-test' });
+    const handle = createNotifyHandler({ manifest: readManifest(), snsClient: new SNSClient({ region: 'eu-west-1' }), logger, env: ENV, metrics });
+    const denied = { patchbay: { rule: 'dynamodb-delete-table', target: 'notify' }, event: readEvent('dynamodb-delete-table-access-denied') };
+
+    // Act
+    const published = await captureLogs(() => handle(readEvent('delivered-dynamodb-delete-table'), lambdaContext()));
+    const filtered = await captureLogs(() => handle(denied, lambdaContext()));
+    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { attempts: 5 } }));
+    const failed = await captureLogs(() => handle(readEvent('delivered-dynamodb-delete-table'), lambdaContext()));
+    process.env = saved;
+
+    // Assess
+    const emf = (logs: Array<Record<string, unknown>>) =>
+      logs.filter((line) => line._aws !== undefined).flatMap((line) => ((line._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]!.Metrics.map((m) => ({ name: m.Name, rule: line.rule, topic: line.topic, value: line[m.Name] }))));
+    expect(emf(published.logs)).toEqual(expect.arrayContaining([{ name: 'NotificationsPublished', rule: 'dynamodb-delete-table', topic: 'security', value: 1 }]));
+    expect(emf(filtered.logs)).toEqual(expect.arrayContaining([{ name: 'NotificationsFilteredOut', rule: 'dynamodb-delete-table', topic: 'security', value: 1 }]));
+    expect(emf(failed.logs)).toEqual(expect.arrayContaining([{ name: 'NotificationsFailed', rule: 'dynamodb-delete-table', topic: 'security', value: 1 }]));
+    expect(failed.error).toEqual(expect.objectContaining({ code: 'NOTIFY_FAILED' }));
   });
 
   it('refuses a forged delivery (known rule and target, empty event): it throws INVALID_DELIVERY and publishes nothing', async () => {
