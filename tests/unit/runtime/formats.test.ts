@@ -21,6 +21,25 @@ function input(file: string, overrides: Partial<NotificationInput>): Notificatio
   return { rule: { name: 'the-rule', description: 'What the rule watches' }, event: corpus(file), fields: {}, accountAliases: { '123456789012': 'prod-main' }, ...overrides };
 }
 
+describe('Format: text (default)', () => {
+  it.each(CASES)('%s: the summary first, then who (when someone acted), what, which, where with the alias, when and the console link', (_name, file, overrides) => {
+    // Act
+    const { message } = renderNotification(input(file, overrides));
+    const lines = message.split('\n');
+
+    // Assess
+    const event = corpus(file);
+    expect(lines[0]).toMatch(overrides.severity ? new RegExp(`^\\[${overrides.severity.toUpperCase()}\\] \\S`) : /^\S/);
+    if (event.detail?.userIdentity?.arn) expect(message).toContain(`\nWho: ${event.detail.userIdentity.arn}`);
+    expect(message).toMatch(/\nWhat: .+\n/);
+    // A console sign-in acts on no resource but the account itself.
+    if (event['detail-type'] !== 'AWS Console Sign In via CloudTrail') expect(message).toMatch(/\nWhich: .+\n/);
+    expect(message).toContain(`\nWhere: ${event.account}${event.account === '123456789012' ? ' (prod-main)' : ''}, ${event.region}\n`);
+    expect(message).toContain(`\nWhen: ${event.time}\n`);
+    expect(message).toMatch(/\nLink: https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//);
+  });
+});
+
 describe('Format: chat (Amazon Q Developer in chat applications custom notification)', () => {
   it.each(CASES)('%s: version 1.0, source custom, a title with the severity, summary/who/what/which in the description, the console link as next step', (_name, file, overrides) => {
     // Act
