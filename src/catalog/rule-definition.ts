@@ -40,6 +40,7 @@ export function toRuleDefinition(name: string, filePath: string, document: Recor
   if (typeof document.schedule === 'string') rule.schedule = document.schedule;
   if (typeof document.severity === 'string') rule.severity = document.severity as SeverityLevel;
   else if (isObject(document.severity)) rule.severity = { ...(document.severity as Exclude<SeveritySpec, string>) };
+  if (isObject(document.references)) rule.references = JSON.parse(JSON.stringify(document.references)) as RuleDefinition['references'];
   return rule;
 }
 

@@ -179,6 +179,8 @@ export interface RuleDefinition {
    * runtime's severity.ts), e.g. `high` or `{ expression: detail.severity }`.
    */
   severity?: SeveritySpec;
+  /** CIS / Security Hub / Sigma / ATT&CK references and links (documentation only). */
+  references?: { cis?: string[]; securityHub?: string[]; sigma?: string[]; attack?: string[]; links?: string[] };
   /** 1-5 targets. */
   targets: TargetDefinition[];
   /**
