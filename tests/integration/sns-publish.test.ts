@@ -76,6 +76,8 @@ describe('Integration: SNS Publish to a local endpoint (serverless-offline-sns)'
           rule: { Type: 'String', Value: 'dynamodb-delete-table' },
           source: { Type: 'String', Value: 'aws.dynamodb' },
           'detail-type': { Type: 'String', Value: 'AWS API Call via CloudTrail' },
+          account: { Type: 'String', Value: '123456789012' },
+          region: { Type: 'String', Value: 'us-east-1' },
         },
       }),
     );
