@@ -211,6 +211,16 @@ export const projectConfigSchema = {
       additionalProperties: { type: 'string', minLength: 1, maxLength: 64 },
       description: 'Account id (12 digits) -> the name people know it by, shown beside the account in notifications, e.g. { "111122223333": "prod-main" }.',
     },
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Which pattern files are rules of this project, without editing or deleting files: globs over the path under patternsDir without extension, e.g. cis/** or detections/guardduty-*. With enable, only matching files; minus those matching disable. Left-out files are neither loaded, tested nor deployed.',
+      properties: {
+        enable: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'Only these rules (globs), e.g. [cis/**, detections/**].' },
+        disable: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'Not these rules (globs), e.g. [detections/secrets-manager-*].' },
+      },
+    },
     alarms: {
       description:
         "CloudWatch alarms on the dead-letter queues, each rule's FailedInvocations and the targeted functions' Errors and Throttles, on by default; false turns them off. { topic: <key> } names the topic they notify (default: operations, when defined).",

@@ -14,6 +14,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import patternFileSchema from '../../schemas/pattern-file.schema.json';
 import { SchemaError } from '../schemas/errors';
 import { loadSchemaFiles } from '../schemas/files';
@@ -89,7 +90,8 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   const absolutePatternsDir = path.resolve(rootDir, patternsDir);
   const listing = await listPatternFiles(rootDir, absolutePatternsDir, toPosix(path.relative(rootDir, absolutePatternsDir)));
   if (listing === undefined) throw new CatalogError([createIssue(patternsDirNotFound(rootDir, absolutePatternsDir))]);
-  const files: PatternFileRef[] = [...listing.files];
+  const selection = selectRuleFiles(listing.files, config.rules);
+  const files: PatternFileRef[] = selection.files;
   const onDisk = new Set(files.map((file) => file.relativeToPatterns));
   const patternsFromRoot = toPosix(path.relative(rootDir, absolutePatternsDir));
   for (const [relativeToPatterns, text] of Object.entries(options.unsavedPatternFiles ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -118,7 +120,42 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
   issues.push(...rulesPerBusIssues(rules, config, configFilePath, locate));
   if (issues.length) throw new CatalogError(issues);
 
-  return { rules, config, eventSchemas: schemaResult.files, locate };
+  return {
+    rules,
+    config,
+    eventSchemas: schemaResult.files,
+    locate,
+    ...(selection.disabled.length ? { disabled: selection.disabled } : {}),
+    ...(selection.unused.length ? { unusedRuleGlobs: selection.unused } : {}),
+  };
+}
+
+/**
+ * The pattern files that are rules of this project (`custom.patchbay.rules`, globs with picomatch over the path
+ * under the patterns directory without extension), the ones left out, and the globs that match no file.
+ * @example selectRuleFiles(files, { disable: ['cis/**'] }).disabled; // ['patterns/cis/root-usage.yml', …]
+ */
+function selectRuleFiles(files: readonly PatternFileRef[], rules: ProjectConfig['rules']): { files: PatternFileRef[]; disabled: string[]; unused: { pointer: string; glob: string }[] } {
+  if (!rules) return { files: [...files], disabled: [], unused: [] };
+  const name = (file: PatternFileRef) => file.relativeToPatterns.replace(/\.ya?ml$/, '');
+  const compile = (globs: string[] | undefined, key: string) => (globs ?? []).map((glob, index) => ({ glob, pointer: `/custom/patchbay/rules/${key}/${index}`, test: picomatch(glob, { dot: true }), used: false }));
+  const enable = compile(rules.enable, 'enable');
+  const disable = compile(rules.disable, 'disable');
+  const matches = (list: typeof enable, file: PatternFileRef) => {
+    let any = false;
+    for (const entry of list) if (entry.test(name(file))) any = entry.used = true;
+    return any;
+  };
+  const kept: PatternFileRef[] = [];
+  const disabled: string[] = [];
+  for (const file of files) {
+    const enabled = rules.enable === undefined || matches(enable, file);
+    const off = matches(disable, file);
+    if (enabled && !off) kept.push(file);
+    else disabled.push(file.filePath);
+  }
+  const unused = [...enable, ...disable].filter((entry) => !entry.used).map(({ pointer, glob }) => ({ pointer, glob }));
+  return { files: kept, disabled, unused };
 }
 
 interface PatternFileRef {

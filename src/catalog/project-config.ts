@@ -105,6 +105,7 @@ interface RawPatchbay {
   suppressWarnings?: string[];
   accountAliases?: Record<string, string>;
   alarms?: false | { topic?: string };
+  rules?: { enable?: string[]; disable?: string[] };
   redact?: { keys?: string[]; paths?: string[] };
   retryPolicy?: Partial<RetryPolicy>;
   buses?: Record<string, RawBus>;
@@ -145,6 +146,7 @@ function toProjectConfig(service: string, functions: string[], queues: string[] 
         : { enabled: true, ...((section.alarms?.topic ?? (Object.hasOwn(topics, 'operations') ? 'operations' : undefined)) !== undefined ? { topic: section.alarms?.topic ?? 'operations' } : {}) },
     ...(section.suppressWarnings?.length ? { suppressWarnings: [...section.suppressWarnings] } : {}),
     ...(section.accountAliases && Object.keys(section.accountAliases).length ? { accountAliases: { ...section.accountAliases } } : {}),
+    ...(section.rules && (section.rules.enable || section.rules.disable?.length) ? { rules: { ...(section.rules.enable ? { enable: [...section.rules.enable] } : {}), ...(section.rules.disable?.length ? { disable: [...section.rules.disable] } : {}) } } : {}),
     ...(section.redact && (section.redact.keys?.length || section.redact.paths?.length) ? { redact: { ...(section.redact.keys?.length ? { keys: [...section.redact.keys] } : {}), ...(section.redact.paths?.length ? { paths: [...section.redact.paths] } : {}) } } : {}),
     buses,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...section.retryPolicy },

@@ -397,6 +397,12 @@ export interface ProjectConfig {
    * `operations` when defined; none: alarms without actions).
    */
   alarms: { enabled: boolean; topic?: string };
+  /**
+   * Which pattern files are rules of this project (`custom.patchbay.rules`): globs over the path under the patterns
+   * directory without extension (`cis/**`, `detections/guardduty-*`). With `enable`, only matching files; minus
+   * those matching `disable`. Absent: every file.
+   */
+  rules?: { enable?: string[]; disable?: string[] };
   /** Key names and event paths redacted from notifications besides the defaults (`custom.patchbay.redact`). */
   redact?: { keys?: string[]; paths?: string[] };
   /** Bus key -> bus; always has `default`. */
@@ -435,4 +441,8 @@ export interface Catalog {
    * lets later stages (the compiler) report issues with a line and column.
    */
   locate?: (filePath: string, pointer: string) => { line: number; column: number } | undefined;
+  /** Pattern files left out by `custom.patchbay.rules` (project-relative paths): neither loaded, tested nor deployed. */
+  disabled?: string[];
+  /** Globs of `custom.patchbay.rules` that no pattern file matches (a typo, or a rule renamed): pointer and glob. */
+  unusedRuleGlobs?: { pointer: string; glob: string }[];
 }

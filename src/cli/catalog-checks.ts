@@ -10,6 +10,7 @@
  * | `RULE_WITHOUT_TESTS` | a pattern rule has no `match` sample event (nothing shows that it ever fires) |
  * | `SAMPLE_EVENT_UNUSED` | a JSON file under `events/` is not named by any rule test |
  * | `SAMPLE_EVENT_ID_DUPLICATE` | two sample events share an `id` (EventBridge gives every event its own) |
+ * | `RULE_GLOB_UNUSED` | a glob of `custom.patchbay.rules` matches no pattern file (a typo, or a renamed rule) |
  * | `CLOUDTRAIL_ENVELOPE_MISMATCH` | a `… via CloudTrail` sample's `time`, `region` or `account` differs from the record's `eventTime`, `awsRegion` or `recipientAccountId`, which EventBridge copies into the envelope |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html
@@ -29,6 +30,7 @@ export const CatalogWarningCode = {
   SAMPLE_EVENT_UNUSED: 'SAMPLE_EVENT_UNUSED',
   SAMPLE_EVENT_ID_DUPLICATE: 'SAMPLE_EVENT_ID_DUPLICATE',
   CLOUDTRAIL_ENVELOPE_MISMATCH: 'CLOUDTRAIL_ENVELOPE_MISMATCH',
+  RULE_GLOB_UNUSED: 'RULE_GLOB_UNUSED',
 } as const;
 
 /** One of the {@link CatalogWarningCode} values. */
@@ -63,8 +65,16 @@ export async function checkCatalog(catalog: Catalog, rootDir: string, options: {
   const warnings: CatalogIssue<CatalogWarningCode>[] = [];
   for (const rule of catalog.rules) warnings.push(...(await checkRule(rule, rootDir, eventOf)));
 
+  // custom.patchbay.rules globs that leave out nothing.
+  for (const { pointer, glob } of catalog.unusedRuleGlobs ?? []) {
+    warnings.push(warning({ code: 'RULE_GLOB_UNUSED', filePath: 'serverless.yml', pointer, ...(catalog.locate?.('serverless.yml', pointer) ?? {}), found: `${JSON.stringify(glob)} matches no pattern file`, allowed: 'a glob over the path under patternsDir without extension, e.g. cis/** or detections/guardduty-finding' }));
+  }
+
   const samples = await listSampleEvents(rootDir);
   const used = new Set(catalog.rules.flatMap((rule) => [...rule.tests.match, ...rule.tests.noMatch]));
+  // Samples of rules left out by custom.patchbay.rules are still theirs: not "unused".
+  const disabledTexts = await Promise.all((catalog.disabled ?? []).map((file) => fs.readFile(path.join(rootDir, file), 'utf8').catch(() => '')));
+  for (const file of samples) if (disabledTexts.some((text) => text.includes(file))) used.add(file);
   const ids = new Map<string, string>();
   for (const file of samples) {
     if (!used.has(file)) {

@@ -45,6 +45,8 @@ export interface TestReportJson {
   warnings: CatalogIssue<string>[];
   /** Warnings left out because their code is in `custom.patchbay.suppressWarnings`. */
   suppressedWarnings: number;
+  /** Pattern files left out by `custom.patchbay.rules` (not tested, not deployed). */
+  disabledRules: string[];
   results: RuleTestResult[];
   schemaIssues: SampleEventIssue[];
 }
@@ -114,9 +116,9 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   }
   const { passed, failed } = summarizeRuleTests(results);
   if (options.json) {
-    const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, suppressedWarnings: suppressedCount, results, schemaIssues };
+    const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, suppressedWarnings: suppressedCount, disabledRules: project.catalog.disabled ?? [], results, schemaIssues };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings, painter(io.stdout, io.env), suppressedCount));
+  } else io.stdout.write(formatRuleTestReport(results, schemaIssues, warnings, painter(io.stdout, io.env), suppressedCount, project.catalog.disabled?.length ?? 0));
   const failing = failed > 0 || schemaIssues.length > 0 || (options.strict === true && warnings.length > 0);
   return failing ? TestExit.FAILED : TestExit.PASSED;
 }
@@ -131,6 +133,7 @@ export function formatRuleTestReport(
   warnings: readonly CatalogIssue<string>[] = [],
   paint: (style: Style, text: string) => string = (_style, text) => text,
   suppressedCount = 0,
+  disabledCount = 0,
 ): string {
   const rows = results.map((result) => [
     result.rule,
@@ -150,7 +153,8 @@ export function formatRuleTestReport(
   const summary =
     `patchbay test: ${passed} passed, ${failedCount} failed` +
     (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '') +
-    (suppressedCount ? `, ${suppressedCount} suppressed (custom.patchbay.suppressWarnings)` : '');
+    (suppressedCount ? `, ${suppressedCount} suppressed (custom.patchbay.suppressWarnings)` : '') +
+    (disabledCount ? `; ${disabledCount} rule${disabledCount === 1 ? '' : 's'} left out by custom.patchbay.rules` : '');
   return [
     table,
     ...(failures.length ? [`\n${paint('red', 'Failures:')}\n`, ...failures.map((r) => `  ${r.rule} ${r.event} (${r.filePath}): ${describeRuleTest(r)}\n`)] : []),

@@ -207,6 +207,21 @@ describe('Function: loadCatalog', () => {
     ]);
   });
 
+  it('keeps only the rules custom.patchbay.rules enables, minus those it disables, and says which were left out', async () => {
+    // Prepare
+    const rootDir = path.join(fixtures, 'valid');
+
+    // Act
+    const onlyOps = await loadCatalog({ rootDir, config: { ...config, rules: { enable: ['ops/**'] } } });
+    const noneLeft = await loadCatalog({ rootDir, config: { ...config, rules: { enable: ['**'], disable: ['iam/*', 'ops/heartbeat', 'gone/**'] } } });
+
+    // Assess
+    expect(onlyOps.rules.map((rule) => rule.name)).toEqual(['ops-heartbeat']);
+    expect(onlyOps.disabled).toEqual(['patterns/iam/root-login.yml']);
+    expect(noneLeft.rules).toEqual([]);
+    expect(noneLeft.unusedRuleGlobs).toEqual([{ pointer: '/custom/patchbay/rules/disable/2', glob: 'gone/**' }]);
+  });
+
   it('loads a valid project into typed rules sorted by name', async () => {
     // Prepare
     const retryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };

@@ -66,6 +66,34 @@ describe('Function: runTest (deployment checks and resolved configuration)', () 
     expect(io.err()).toMatch(/serverless\.yml:\d+:\d+: \/custom\/patchbay\/suppressWarnings\/0: .*global-service/);
   });
 
+  it('leaves out the rules custom.patchbay.rules disables (not tested, counted), and warns about a glob that matches nothing', async () => {
+    // Prepare: two groups; the cis group and a mistyped glob are disabled
+    const rule = (source: string) => `pattern:\n  source: [${source}]\ntargets:\n  - function: notify\n    notify: { topic: security }\ntests:\n  match: [events/${source}.json]\n`;
+    root = writeFixtureProject({
+      'patterns/cis/root.yml': rule('aws.signin'),
+      'patterns/detections/broken.yml': 'pattern: { source: [{ prefix: 7 }] }\ntargets: []\n',
+      'patterns/detections/s3.yml': rule('aws.s3'),
+      'events/aws.signin.json': { id: '1', source: 'aws.signin', 'detail-type': 'x', account: '111122223333', time: '2025-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} },
+      'events/aws.s3.json': { id: '2', source: 'aws.s3', 'detail-type': 'x', account: '111122223333', time: '2025-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} },
+    });
+    fs.writeFileSync(`${root}/serverless.yml`, fs.readFileSync(`${root}/serverless.yml`, 'utf8').replace('  patchbay:\n', '  patchbay:\n    rules:\n      disable: [cis/**, detections/broken, detection/*]\n'));
+    const io = testIo(root);
+    const json = testIo(root);
+
+    // Act
+    const code = await runTest({}, io);
+    await runTest({ json: true }, json);
+
+    // Assess: the broken file is left out, never read; the signin rule is not tested
+    expect(code).toBe(0);
+    const report = JSON.parse(json.out()) as { results: { rule: string }[]; disabledRules: string[]; warnings: { code: string; pointer: string; line?: number }[] };
+    expect(report.results.map((r) => r.rule)).toEqual(['detections-s3']);
+    expect(report.disabledRules).toEqual(['patterns/cis/root.yml', 'patterns/detections/broken.yml']);
+    expect(report.warnings.filter((w) => w.code === 'RULE_GLOB_UNUSED')).toEqual([expect.objectContaining({ pointer: '/custom/patchbay/rules/disable/2', line: 6 })]);
+    expect(report.warnings.filter((w) => w.code === 'SAMPLE_EVENT_UNUSED')).toEqual([]); // the disabled rule's sample is still its own
+    expect(io.out().trimEnd().split('\n').at(-1)).toMatch(/; 2 rules left out by custom\.patchbay\.rules$/);
+  });
+
   it('takes the Region from --region, as sls does', async () => {
     // Prepare
     root = writeFixtureProject({ 'patterns/signin.yml': signin });
