@@ -17,6 +17,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   match: () => (require('./match') as typeof import('./match')).registerMatchCommand,
   init: () => (require('./init') as typeof import('./init')).registerInitCommand,
   new: () => (require('./new') as typeof import('./new')).registerNewCommand,
+  catalog: () => (require('./catalog') as typeof import('./catalog')).registerCatalogCommand,
 };
 
 /**
