@@ -9,6 +9,7 @@ import { compilePattern, type Branch } from './compile';
 import { flattenEvent, pathPrefixes } from './flatten';
 import { matchBranches } from './match';
 import { parsePatternText } from './json-text';
+import { findTooDeep, MAX_NESTING_DEPTH, nestingDepthReason } from './depth';
 
 /**
  * A validated, compiled event pattern.
@@ -46,11 +47,17 @@ export const DEFAULT_MAX_PATTERN_LENGTH = 2048;
 
 /**
  * Parse and validate an event pattern given as JSON text or as an already parsed object.
- * @throws InvalidEventPatternError with AWS's text (`Event pattern is not valid. Reason: …`) and the JSON pointer of the problem.
+ * Objects and arrays may nest at most {@link MAX_NESTING_DEPTH} (1,000) deep, as in EventBridge.
+ * @throws InvalidEventPatternError with AWS's text (`Event pattern is not valid. Reason: …`) and the JSON pointer of the problem
+ *   (line and column too for JSON text), e.g. `Document nesting depth (1001) exceeds the maximum allowed (1000, …)`.
  * @throws PatternError code `PatternTooLong` when the JSON text exceeds `maxLengthInChars`.
  */
 export function parseEventPattern(input: string | object, options: ParseOptions = {}): EventPattern {
   const parsed = typeof input === 'string' ? parsePatternText(input) : input;
+  if (typeof input !== 'string') {
+    const tooDeep = findTooDeep(input);
+    if (tooDeep !== undefined) throw new InvalidEventPatternError(nestingDepthReason(MAX_NESTING_DEPTH + 1), tooDeep);
+  }
   const branches = compilePattern(parsed, { trusted: options.trusted });
   const max = options.maxLengthInChars ?? DEFAULT_MAX_PATTERN_LENGTH;
   if (max > 0) {
@@ -77,7 +84,11 @@ export function checkEventPattern(input: string | object, options?: ParseOptions
   }
 }
 
-/** True when `event` (a parsed JSON value) matches `pattern`. Never throws for any JSON event. */
+/**
+ * True when `event` (a parsed JSON value) matches `pattern`.
+ * @throws InvalidEventError when an object or array on the pattern's paths nests deeper than MAX_NESTING_DEPTH (1,000);
+ *   never for any other JSON event.
+ */
 export function matchEventPattern(pattern: EventPattern, event: unknown): boolean {
   return matchBranches(pattern.branches, flattenEvent(event, pattern.pathPrefixes));
 }
@@ -87,8 +98,8 @@ export const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region
 
 /**
  * Check an event the way TestEventPattern does: a JSON object with `id`, `account`, `source`, `time`,
- * `region` and `detail-type`.
- * @throws InvalidEventError (`Parameter Event is not valid.`) naming what is wrong in `detail`.
+ * `region` and `detail-type`, nested at most {@link MAX_NESTING_DEPTH} (1,000) deep.
+ * @throws InvalidEventError (`Parameter Event is not valid.`) naming what is wrong in `detail`, and where in `pointer`.
  */
 export function parseTestEvent(input: string | object): Record<string, unknown> {
   let event: unknown = input;
@@ -102,6 +113,8 @@ export function parseTestEvent(input: string | object): Record<string, unknown> 
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new InvalidEventError('the event must be a JSON object');
   }
+  const tooDeep = findTooDeep(event);
+  if (tooDeep !== undefined) throw new InvalidEventError(`the event nests objects and arrays deeper than ${MAX_NESTING_DEPTH} levels`, tooDeep);
   const missing = REQUIRED_EVENT_FIELDS.filter((f) => !(f in event));
   if (missing.length > 0) throw new InvalidEventError(`the event lacks ${missing.join(', ')}`, `/${missing[0]}`);
   return event as Record<string, unknown>;

@@ -5,6 +5,8 @@
  * that names both `a.b` and `a.c` may only combine leaves whose array positions agree (here `2` and `3`),
  * which is how EventBridge keeps "fields of one array element are matched together".
  */
+import { MAX_NESTING_DEPTH } from './depth';
+import { InvalidEventError } from './errors';
 import type { Leaf } from './matchers';
 
 /** Array positions of a leaf: pairs of (array id, element index), outermost first; empty outside arrays. */
@@ -21,6 +23,7 @@ const EMPTY: ArrayTrail = [];
 /**
  * Collect the leaves of `event` under dotted paths. When `wanted` is given, only paths that are, or lead
  * to, one of its members are walked (the rest of the event is skipped).
+ * @throws InvalidEventError when a walked object or array is nested deeper than MAX_NESTING_DEPTH (1,000).
  */
 export function flattenEvent(event: unknown, wanted?: ReadonlySet<string>): Map<string, FlatLeaf[]> {
   const out = new Map<string, FlatLeaf[]>();
@@ -31,24 +34,31 @@ export function flattenEvent(event: unknown, wanted?: ReadonlySet<string>): Map<
     else out.set(path, [{ value, trail }]);
   };
   // `root` is separate from `path`: an empty key ("") is a field like any other, not the event itself.
-  const walk = (value: unknown, path: string, trail: ArrayTrail, root: boolean): void => {
+  // `depth`: objects and arrays around `value`.
+  const walk = (value: unknown, path: string, trail: ArrayTrail, root: boolean, depth: number): void => {
+    if (value !== null && typeof value === 'object' && depth >= MAX_NESTING_DEPTH) throw eventTooDeep();
     if (Array.isArray(value)) {
       const id = nextArrayId++;
-      for (let i = 0; i < value.length; i++) walk(value[i], path, [...trail, id, i], root);
+      for (let i = 0; i < value.length; i++) walk(value[i], path, [...trail, id, i], root, depth + 1);
       return;
     }
     if (value !== null && typeof value === 'object') {
       for (const key of Object.keys(value)) {
         const child = root ? key : `${path}.${key}`;
         if (wanted && !wanted.has(child)) continue;
-        walk((value as Record<string, unknown>)[key], child, trail, false);
+        walk((value as Record<string, unknown>)[key], child, trail, false, depth + 1);
       }
       return;
     }
     if (!root) add(path, value as Leaf, trail);
   };
-  walk(event, '', EMPTY, true);
+  walk(event, '', EMPTY, true, 0);
   return out;
+}
+
+/** The error of an event nested deeper than MAX_NESTING_DEPTH where it is read. */
+export function eventTooDeep(): InvalidEventError {
+  return new InvalidEventError(`the event nests objects and arrays deeper than ${MAX_NESTING_DEPTH} levels`);
 }
 
 /** Every dotted path and every prefix of one, for `flattenEvent`'s `wanted` argument. */

@@ -7,9 +7,11 @@
  * - matchEventPattern(pattern, event) -> boolean
  * - testEventPattern(pattern, event) -> boolean         TestEventPattern API semantics
  * - RuleIndex<Id>: many patterns, one event -> the ids that match
+ * - MAX_NESTING_DEPTH: patterns and events nest objects and arrays at most 1,000 deep
  */
 export * from './errors';
 export * from './api';
+export { MAX_NESTING_DEPTH, findTooDeep, textNestsDeeperThan } from './depth';
 export { RuleIndex } from './rule-index';
 export type { Matcher, Leaf } from './matchers';
 export type { Branch, FieldCondition } from './compile';

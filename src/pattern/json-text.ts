@@ -5,7 +5,9 @@
  * (`Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`).
  * `JSON.parse` cannot give that wording nor positions, so this small recursive-descent reader does.
  * Duplicate keys keep the last value, as EventBridge does (`{"a": [1], "a": [2]}` means `{"a": [2]}`).
+ * Objects and arrays nest at most MAX_NESTING_DEPTH (1,000) deep, with Jackson's reason beyond (depth.ts).
  */
+import { MAX_NESTING_DEPTH, nestingDepthReason } from './depth';
 import { InvalidEventPatternError } from './errors';
 import { recordNumberText } from './number-text';
 
@@ -30,6 +32,8 @@ class Reader {
   pos = 0;
   /** The spelling of the last non-finite number read (`1e400`), recorded against its container. */
   lastNumberText = '';
+  /** Objects and arrays open around the current position. */
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   fail(reason: string, at = this.pos): never {
@@ -128,12 +132,19 @@ class Reader {
     }
   }
 
+  /** Entering an object or an array at the current position. */
+  private enter(): void {
+    if (++this.depth > MAX_NESTING_DEPTH) this.fail(nestingDepthReason(this.depth));
+  }
+
   private readArray(): unknown[] {
+    this.enter();
     this.pos++;
     const out: unknown[] = [];
     this.skipWhitespace();
     if (this.text[this.pos] === ']') {
       this.pos++;
+      this.depth--;
       return out;
     }
     while (true) {
@@ -149,6 +160,7 @@ class Reader {
       }
       if (c === ']') {
         this.pos++;
+        this.depth--;
         return out;
       }
       if (c === undefined) this.fail('Unexpected end-of-input: expected close marker for Array');
@@ -157,11 +169,13 @@ class Reader {
   }
 
   private readObject(): Record<string, unknown> {
+    this.enter();
     this.pos++;
     const out: Record<string, unknown> = {};
     this.skipWhitespace();
     if (this.text[this.pos] === '}') {
       this.pos++;
+      this.depth--;
       return out;
     }
     while (true) {
@@ -190,6 +204,7 @@ class Reader {
       }
       if (sep === '}') {
         this.pos++;
+        this.depth--;
         return out;
       }
       if (sep === undefined) this.fail('Unexpected end-of-input: expected close marker for Object');

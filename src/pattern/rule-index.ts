@@ -44,7 +44,8 @@
  */
 import type { EventPattern } from './api';
 import type { Branch, FieldCondition } from './compile';
-import { flattenEvent, pathPrefixes, type FlatLeaf } from './flatten';
+import { textNestsDeeperThan } from './depth';
+import { eventTooDeep, flattenEvent, pathPrefixes, type FlatLeaf } from './flatten';
 import { matchBranches } from './match';
 import type { Leaf, Matcher } from './matchers';
 import { EventLeaves } from './routing/event-leaves';
@@ -209,6 +210,8 @@ export class RuleIndex<Id> {
 
   /**
    * Ids of the rules whose pattern matches `event` (a parsed JSON value), in insertion order.
+   * @throws InvalidEventError (`Parameter Event is not valid.`) when an object or array the index reads (on a
+   *   path some rule names) is nested deeper than MAX_NESTING_DEPTH (1,000).
    * @example index.match(JSON.parse(line))
    */
   match(event: unknown): Id[] {
@@ -320,8 +323,11 @@ export class RuleIndex<Id> {
   /**
    * {@link match} for an event given as JSON text (one line of a JSONL stream, say).
    * @throws SyntaxError when `text` is not JSON.
+   * @throws InvalidEventError as {@link match}.
    */
   matchJson(text: string): Id[] {
+    // The index reads only the paths rules name; EventBridge parses the whole event, and refuses it when too deep.
+    if (textNestsDeeperThan(text)) throw eventTooDeep();
     return this.match(JSON.parse(text));
   }
 

@@ -14,7 +14,8 @@
  * hold secrets); a dry run logs the Publish request, which holds only the notification.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { InvalidManifestError, NotifyError } from './errors';
+import { findTooDeep, MAX_NESTING_DEPTH } from '../pattern';
+import { InvalidInputError, InvalidManifestError, NotifyError } from './errors';
 import { compileManifest, type CompiledManifest } from './load';
 import type { RoutingManifest } from './manifest';
 import type { TopicFormat } from './formats';
@@ -104,6 +105,10 @@ export async function processEvent(input: unknown, options: ProcessEventOptions)
   const logger = options.logger ?? SILENT;
   const env = options.env ?? process.env;
   const manifest = compileManifest(options.manifest);
+  // EventBridge refuses events nested deeper than 1,000 (its JSON parser's limit): such an input was not delivered by
+  // it, and every later step (select, render) would otherwise have to guard its own recursion.
+  const tooDeep = findTooDeep(input);
+  if (tooDeep !== undefined) throw new InvalidInputError(`objects and arrays nested deeper than ${MAX_NESTING_DEPTH} levels, which EventBridge never delivers`, tooDeep.length > 120 ? `${tooDeep.slice(0, 120)}...` : tooDeep);
   const routes = routeEvent(manifest, input);
   if (routes.length === 0) {
     const event = input as Record<string, unknown>;

@@ -100,6 +100,19 @@ describe('Function: runMatch', () => {
     expect(result.stderr).toMatch(/^patchbay match: stdin line 2: the event is not JSON: /);
   });
 
+  it('answers an event nested deeper than 1,000 levels with AWS\'s error and goes on (exit 1, every line answered)', async () => {
+    // Prepare: 4,689 levels, which exhausted the stack before
+    const deep = `{"source":"a","detail":${'{"x":'.repeat(4689)}1${'}'.repeat(4689)}}`;
+
+    // Act
+    const result = await run({ rules: rules() }, [`{"source":"a"}\n${deep}\n{"source":"a"}\n`]);
+
+    // Assess
+    expect(result.code).toBe(MatchExit.INVALID_EVENT);
+    expect(result.stdout).toBe('[0]\n{"error":"Parameter Event is not valid."}\n[0]\n');
+    expect(result.stderr).toMatch(/^patchbay match: stdin line 2: ValidationException: Parameter Event is not valid\. \(the event nests objects and arrays deeper than 1000 levels\)$/m);
+  });
+
   it('exits 2 when the rules file cannot be read', async () => {
     const result = await run({ rules: 'missing.jsonl' });
     expect(result).toEqual({ code: MatchExit.INVALID_RULES, stdout: '', stderr: 'patchbay match: missing.jsonl: cannot read missing.jsonl: ENOENT\n' });

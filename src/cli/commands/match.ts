@@ -9,15 +9,20 @@
  * written, in input order, streaming (output is written in batches). Blank lines are skipped in both.
  * Matching goes through {@link RuleIndex}, so an event costs about the same against 10 rules or 10,000.
  *
- * Exit status: 0 every event answered; 1 an event line is not JSON (lines before it are answered, the
- * line is named on stderr); 2 the rules file cannot be read or holds a pattern EventBridge rejects (AWS's
- * message and the line on stderr; nothing is read from stdin).
+ * An event EventBridge would refuse — objects or arrays nested deeper than {@link MAX_NESTING_DEPTH} (1,000) on
+ * a path some rule names — is answered with AWS's error instead, `{"error":"Parameter Event is not valid."}`
+ * (the line and the reason on stderr), and the events after it are answered as usual.
+ *
+ * Exit status: 0 every event answered with its matches; 1 an event line is not JSON (lines before it are
+ * answered, the line is named on stderr), or some event was refused (every line answered); 2 the rules file
+ * cannot be read or holds a pattern EventBridge rejects (AWS's message and the line on stderr; nothing is read
+ * from stdin; a pattern nested deeper than 1,000 is one of those).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
-import { DEFAULT_MAX_PATTERN_LENGTH, InvalidEventPatternError, PatternError, RuleIndex, parseEventPattern } from '../../pattern';
+import { DEFAULT_MAX_PATTERN_LENGTH, InvalidEventError, InvalidEventPatternError, MAX_NESTING_DEPTH, PatternError, RuleIndex, parseEventPattern } from '../../pattern';
 import { writeText, type CliIo } from '../io';
 import type { CliContext } from './types';
 
@@ -32,7 +37,7 @@ export interface MatchOptions {
   maxPatternLength?: number;
 }
 
-/** Exit codes of `patchbay match`. */
+/** Exit codes of `patchbay match`: INVALID_EVENT also when an event was refused (answered with an error line). */
 export const MatchExit = { OK: 0, INVALID_EVENT: 1, INVALID_RULES: 2 } as const;
 
 /** Output is handed to stdout in pieces of about this many characters. */
@@ -61,7 +66,8 @@ export function registerMatchCommand(program: Command, context: CliContext): voi
     .addHelpText(
       'after',
       '\nOutput: one line per event, the sorted ids of the rules it matches, e.g. [3,17].\n' +
-        'Exit status: 0 all events answered, 1 an event line is not JSON, 2 unreadable rules file or invalid pattern.',
+        `An event nested deeper than ${MAX_NESTING_DEPTH} levels is answered {"error":"Parameter Event is not valid."}.\n` +
+        'Exit status: 0 all events answered, 1 an event line is not JSON or an event was refused, 2 unreadable rules file or invalid pattern.',
     )
     .action(async (options: MatchOptions) => {
       context.exitCode = await runMatch(options, context.io);
@@ -130,12 +136,16 @@ export function buildRuleIndex(text: string, options: { maxPatternLength?: numbe
   return index;
 }
 
-/** Answer every event line of stdin, in order; stops at the first line that is not JSON. */
+/**
+ * Answer every event line of stdin, in order; stops at the first line that is not JSON. An event EventBridge
+ * would refuse gets an error line, and the stream goes on.
+ */
 async function matchEventStream(index: RuleIndex<number>, io: CliIo): Promise<number> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let out = '';
   let lineNumber = 0;
+  let refused = 0;
   const answer = (line: string): boolean => {
     lineNumber++;
     if (isBlank(line)) return true;
@@ -143,6 +153,12 @@ async function matchEventStream(index: RuleIndex<number>, io: CliIo): Promise<nu
     try {
       ids = index.matchJson(line);
     } catch (error) {
+      if (error instanceof InvalidEventError) {
+        refused++;
+        io.stderr.write(`patchbay match: stdin line ${lineNumber}: ${error.code}: ${error.message} (${error.detail ?? 'refused'})\n`);
+        out += `${JSON.stringify({ error: error.message })}\n`;
+        return true;
+      }
       if (!(error instanceof SyntaxError)) throw error;
       io.stderr.write(`patchbay match: stdin line ${lineNumber}: the event is not JSON: ${error.message}\n`);
       return false;
@@ -170,7 +186,7 @@ async function matchEventStream(index: RuleIndex<number>, io: CliIo): Promise<nu
   pending += decoder.end();
   const ok = pending === '' || answer(pending);
   if (out !== '') await writeText(io.stdout, out);
-  return ok ? MatchExit.OK : MatchExit.INVALID_EVENT;
+  return ok && refused === 0 ? MatchExit.OK : MatchExit.INVALID_EVENT;
 }
 
 /** Empty, or only JSON whitespace. */

@@ -10,14 +10,17 @@
  *
  * The `--jsonl` interface is driven by other tools: keep it stable. Input lines are
  * `{"pattern": <object or JSON text>, "event": <object or JSON text>}`; output lines, in input order, are
- * `{"result": true|false}` or `{"error": "<AWS message>"}` (exactly these keys: other tools parse them).
+ * `{"result": true|false}` or `{"error": "<AWS message>"}` (exactly these keys: other tools parse them). Patterns
+ * and events may nest objects and arrays {@link MAX_NESTING_DEPTH} (1,000) deep, as in EventBridge; deeper, the
+ * line gets AWS's error (`Event pattern is not valid. Reason: Document nesting depth (1001) exceeds …`, or
+ * `Parameter Event is not valid.`) and the next lines are answered as usual.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Command } from 'commander';
-import { PatternError, testEventPattern } from '../../pattern';
+import { MAX_NESTING_DEPTH, PatternError, testEventPattern } from '../../pattern';
 import { writeText, type CliIo } from '../io';
 import type { CliContext } from './types';
 
@@ -131,10 +134,13 @@ export function evaluateJsonLine(line: string): JsonlResult {
   }
 }
 
-/** Strings and objects go to TestEventPattern as they are; any other JSON value as its JSON text. */
+/**
+ * Strings, objects and arrays go to TestEventPattern as they are (arrays are refused there as AWS refuses
+ * their text, and are never serialised, however deep); numbers, booleans and null as their JSON text.
+ */
 function asApiValue(value: unknown): string | object {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null) return value;
   return JSON.stringify(value);
 }
 

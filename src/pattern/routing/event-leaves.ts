@@ -6,9 +6,11 @@
  * node of the longer path. Keys may contain dots, as in EventBridge (`{"a.b": 1}` is at path `a.b`, like
  * `{"a": {"b": 1}}`), so a node maps every dotted remainder too (`a` maps `b`, `b.c`, …). Instead of array
  * trails, each path records whether one of its leaves lies inside an array: array consistency is then
- * decided by the single-pattern matcher, for the few branches that need it.
+ * decided by the single-pattern matcher, for the few branches that need it. An object or array it reads nested
+ * deeper than MAX_NESTING_DEPTH (1,000) makes it throw `InvalidEventError` (parts no path leads to are not read).
  */
-import { pathPrefixes } from '../flatten';
+import { MAX_NESTING_DEPTH } from '../depth';
+import { eventTooDeep, pathPrefixes } from '../flatten';
 import type { Leaf } from '../matchers';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -78,12 +80,15 @@ export class EventLeaves {
     while (this.values.length <= maxId) this.values.push([]);
   }
 
-  /** Read `event`'s leaves under a new `epoch` (strictly greater than the previous one). */
+  /**
+   * Read `event`'s leaves under a new `epoch` (strictly greater than the previous one).
+   * @throws InvalidEventError when an object or array it reads is nested deeper than MAX_NESTING_DEPTH.
+   */
   read(event: unknown, epoch: number): void {
     this.epoch = epoch;
     this.present.length = 0;
     this.anyInArray = false;
-    this.walk(event, this.root, false);
+    this.walk(event, this.root, false, 0);
   }
 
   /** Forget every stamp (when the epoch counter wraps). */
@@ -92,18 +97,21 @@ export class EventLeaves {
     this.inArray.fill(0);
   }
 
-  private walk(value: unknown, node: WalkNode, inArray: boolean): void {
+  /** `depth`: objects and arrays around `value`. */
+  private walk(value: unknown, node: WalkNode, inArray: boolean, depth: number): void {
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) this.walk(value[i], node, true);
+      if (depth >= MAX_NESTING_DEPTH) throw eventTooDeep();
+      for (let i = 0; i < value.length; i++) this.walk(value[i], node, true, depth + 1);
       return;
     }
     if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_NESTING_DEPTH) throw eventTooDeep();
       const children = node.children;
       if (children === undefined) return;
       // for-in allocates nothing (Object.keys does); the own-property test keeps Object.keys's semantics.
       for (const key in value) {
         const child = children.get(key);
-        if (child !== undefined && hasOwn.call(value, key)) this.walk((value as Record<string, unknown>)[key], child, inArray);
+        if (child !== undefined && hasOwn.call(value, key)) this.walk((value as Record<string, unknown>)[key], child, inArray, depth + 1);
       }
       return;
     }

@@ -269,6 +269,20 @@ describe('Function: processEvent', () => {
     expect(sns.calls()).toHaveLength(0);
   });
 
+  it('refuses an input nested deeper than 1,000 levels (EventBridge never delivers one) before publishing, without exhausting the stack', async () => {
+    // Prepare
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    const event = { ...readEvent('dynamodb-delete-table'), detail: { ...(readEvent('dynamodb-delete-table').detail as object), deep } };
+
+    // Act
+    const outcome = processEvent(event, options);
+
+    // Assess
+    await expect(outcome).rejects.toEqual(expect.objectContaining({ name: 'InvalidInputError', code: 'INVALID_INPUT' }));
+    expect(sns.calls()).toHaveLength(0);
+  });
+
   it('sends who acted (actor, source IP, user agent) but never the access key id or other unselected data', async () => {
     // Act
     await processEvent(readEvent('dynamodb-delete-table'), options);
