@@ -8,9 +8,10 @@
  * is invalid (every issue printed on stderr, one per line; with `--json`, also as `{"errors": [...]}` on stdout).
  */
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createCachedReadText } from '../../catalog/read-text';
 import type { CliIo } from '../io';
+import { formatGithubAnnotation, type Annotation } from '../annotations';
 import { CatalogError, type CatalogIssue } from '../../catalog';
 import { checkCatalog } from '../catalog-checks';
 import { painter, type Style } from '../colour';
@@ -28,6 +29,8 @@ export interface TestOptions extends DeploymentFlags {
   strict?: boolean;
   /** Print one JSON document ({@link TestReportJson}) instead of the table. */
   json?: boolean;
+  /** `github`: also print a GitHub Actions annotation per problem, failure and warning (on stderr with `--json`). */
+  annotations?: string;
 }
 
 /**
@@ -61,6 +64,7 @@ export function registerTestCommand(program: Command, context: CliContext): void
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
     .option('--strict', 'fail on warnings too')
     .option('--json', 'print one JSON document (results, warnings) instead of the table')
+    .addOption(new Option('--annotations <format>', 'also annotate every problem, failure and warning for CI').choices(['github']))
     .addHelpText('after', '\nExit status: 0 all tests pass, 1 a test fails (or a warning, with --strict), 2 invalid catalog.')
     .action(async (options: TestOptions) => {
       context.exitCode = await runTest(options, context.io);
@@ -81,6 +85,7 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     io.stderr.write(formatCatalogError(error, 'test'));
+    annotate(options, io, error.issues.map((issue) => issueAnnotation(issue)));
     if (options.json) io.stdout.write(`${JSON.stringify({ errors: error.issues }, null, 2)}
 `);
     return TestExit.INVALID_CATALOG;
@@ -92,6 +97,7 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
   if (deploymentErrors.length) {
     for (const issue of deploymentErrors) io.stderr.write(`${issue.message}
 `);
+    annotate(options, io, deploymentErrors.map((issue) => issueAnnotation(issue)));
     io.stderr.write(`patchbay test: the catalog cannot be deployed to stage ${project.stage} in ${project.region} (see above)
 `);
     if (options.json) io.stdout.write(`${JSON.stringify({ errors: deploymentErrors }, null, 2)}
@@ -115,6 +121,11 @@ export async function runTest(options: TestOptions, io: CliIo): Promise<number> 
     return TestExit.INVALID_CATALOG;
   }
   const { passed, failed } = summarizeRuleTests(results);
+  annotate(options, io, [
+    ...results.filter((r) => !r.passed).map((r) => testAnnotation(r, project.catalog)),
+    ...schemaIssues.map((issue): Annotation => ({ level: 'error', file: issue.filePath, title: issue.code, message: issue.message })),
+    ...warnings.map((issue) => issueAnnotation(issue, 'warning')),
+  ]);
   if (options.json) {
     const report: TestReportJson = { passed, failed: failed + schemaIssues.length, warnings, suppressedWarnings: suppressedCount, disabledRules: project.catalog.disabled ?? [], results, schemaIssues };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -175,4 +186,38 @@ function formatFilterCell(result: RuleTestResult): string {
   if (result.targets.every((t) => t.filter === undefined)) return 'no filter';
   const value = (t: (typeof result.targets)[number]): string => (t.filter === undefined ? 'no filter' : String(t.notified));
   return result.targets.length === 1 ? value(result.targets[0]) : result.targets.map((t) => `${t.target}=${value(t)}`).join(' ');
+}
+
+/** Print the annotations `--annotations` asks for: on stdout, or stderr when stdout carries `--json`. */
+function annotate(options: TestOptions, io: CliIo, annotations: Annotation[]): void {
+  if (options.annotations !== 'github') return;
+  const sink = options.json ? io.stderr : io.stdout;
+  for (const annotation of annotations) sink.write(formatGithubAnnotation(annotation));
+}
+
+/** A coded issue (catalog, deployment check, warning) as an annotation at its file, line and column. */
+function issueAnnotation(issue: CatalogIssue<string>, level: Annotation['level'] = issue.severity === 'warning' ? 'warning' : 'error'): Annotation {
+  return {
+    level,
+    file: issue.filePath,
+    ...(issue.line !== undefined ? { line: issue.line } : {}),
+    ...(issue.column !== undefined ? { column: issue.column } : {}),
+    title: issue.code,
+    message: [issue.pointer, [issue.found, issue.allowed].filter(Boolean).join('; ')].filter(Boolean).join(': ') || issue.message,
+  };
+}
+
+/** A failed rule test, annotated at its entry under `tests` in the pattern file. */
+function testAnnotation(result: RuleTestResult, catalog: { rules: { name: string; tests: { match: string[]; noMatch: string[] } }[]; locate?: (file: string, pointer: string) => { line: number; column: number } | undefined }): Annotation {
+  const rule = catalog.rules.find((r) => r.name === result.rule);
+  const list = result.expected === 'match' ? 'match' : 'no-match';
+  const index = rule ? (result.expected === 'match' ? rule.tests.match : rule.tests.noMatch).indexOf(result.event) : -1;
+  const at = index >= 0 ? catalog.locate?.(result.filePath, `/tests/${list}/${index}`) : undefined;
+  return {
+    level: 'error',
+    file: result.filePath,
+    ...(at ? { line: at.line, column: at.column } : {}),
+    title: `patchbay test: ${result.rule}`,
+    message: `${result.event}: ${describeRuleTest(result)}`,
+  };
 }
