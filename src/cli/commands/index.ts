@@ -18,6 +18,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   init: () => (require('./init') as typeof import('./init')).registerInitCommand,
   new: () => (require('./new') as typeof import('./new')).registerNewCommand,
   catalog: () => (require('./catalog') as typeof import('./catalog')).registerCatalogCommand,
+  diff: () => (require('./diff') as typeof import('./diff')).registerDiffCommand,
 };
 
 /**

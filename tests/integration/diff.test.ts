@@ -1,0 +1,155 @@
+/**
+ * `patchbay diff` on a real git repository: a base commit (a copy of tests/fixtures/project) and a head that adds a
+ * rule with its sample event, widens one rule and deletes another; both revisions read with git archive.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { DiffExit, runDiff } from '../../src/cli/commands/diff';
+import { bufferSink, type CliIo } from '../../src/cli/io';
+import type { CatalogDiff } from '../../src/diff';
+import { diffRule } from '../../src/diff';
+
+const PROJECT = path.resolve(__dirname, '../fixtures/project');
+
+function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+  const stdout = bufferSink();
+  const stderr = bufferSink();
+  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd, stdio: 'pipe' }).toString();
+
+/** A repository whose project lives in `alerts/` (not the repository root), with one base commit. */
+function repository(): { repo: string; project: string } {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-diff-repo-'));
+  const project = path.join(repo, 'alerts');
+  for (const entry of ['serverless.yml', 'patterns', 'events']) fs.cpSync(path.join(PROJECT, entry), path.join(project, entry), { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'base');
+  return { repo, project };
+}
+
+function changeCatalog(project: string): void {
+  fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
+  const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('eventName: [DeleteTable]', 'eventName: [DeleteTable, DeleteBackup]'));
+  fs.mkdirSync(path.join(project, 'patterns/dynamodb'), { recursive: true });
+  fs.writeFileSync(
+    path.join(project, 'patterns/dynamodb/table-created.yml'),
+    `pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [CreateTable] }\ntargets:\n  - function: notify\n    select: { table: detail.requestParameters.tableName }\n    notify: { topic: operations, subject: "Table {table} created" }\ntests:\n  match: [events/dynamodb/create-table.json]\n`,
+  );
+}
+
+describe('Command: patchbay diff', () => {
+  let repo: string;
+  let project: string;
+  beforeEach(() => ({ repo, project } = repository()));
+  afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('reports rules added, removed and changed field by field, and each sample event whose routing changes (exit 1)', async () => {
+    // Prepare
+    changeCatalog(project);
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', format: 'json' }, io);
+    const diff = JSON.parse(io.out()) as CatalogDiff;
+
+    // Assess
+    expect(code).toBe(DiffExit.CHANGED);
+    expect(diff.added).toEqual([{ rule: 'dynamodb-table-created', filePath: 'patterns/dynamodb/table-created.yml' }]);
+    expect(diff.removed).toEqual([{ rule: 's3-bucket-permissions-changed', filePath: 'patterns/s3/bucket-permissions-changed.yml' }]);
+    expect(diff.changed).toEqual([{ rule: 'dynamodb-delete-table', filePath: 'patterns/dynamodb/delete-table.yml', routing: true, changes: [{ field: 'pattern.detail.eventName', change: '+ "DeleteBackup"' }] }]);
+    expect(diff.routing).toEqual(
+      expect.arrayContaining([
+        { event: 'events/dynamodb/create-table.json', was: [], now: ['dynamodb-table-created -> notify (operations): "Table orders-staging created"'] },
+        { event: 'events/s3/put-bucket-policy.json', was: [expect.stringMatching(/^s3-bucket-permissions-changed -> notify \(security\): "S3 PutBucketPolicy/)], now: [] },
+      ]),
+    );
+    expect(diff.routing).toHaveLength(4);
+    expect(diff.events.routed).toBe(fs.readdirSync(path.join(project, 'events'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length);
+  });
+
+  it('writes markdown for a pull request: headline, rules table, events table (collapsed beyond 10 rows)', async () => {
+    // Prepare
+    changeCatalog(project);
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', format: 'markdown', events: [path.resolve(__dirname, '../../../shared/events-corpus')] }, io);
+
+    // Assess
+    expect(code).toBe(DiffExit.CHANGED);
+    const text = io.out();
+    expect(text.split('\n')[0]).toBe('## patchbay: routing changes');
+    expect(text).toContain('| added | `dynamodb-table-created` | `patterns/dynamodb/table-created.yml` | |');
+    expect(text).toContain('| changed | `dynamodb-delete-table` | `patterns/dynamodb/delete-table.yml` | `pattern.detail.eventName`: + "DeleteBackup" |');
+    expect(text).toMatch(/### Events whose routing changes \(\d+ of \d+\)/);
+    expect(text).toMatch(/\(\d+ files not events, skipped\)/); // the corpus holds CloudTrail records and log files
+  });
+
+  it('exits 0 when only a description changed, and says the routing is unchanged', async () => {
+    // Prepare
+    const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^description: .*$/m, 'description: A table went away.'));
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main' }, io);
+
+    // Assess
+    expect(code).toBe(DiffExit.UNCHANGED);
+    expect(io.out()).toContain('~ rule dynamodb-delete-table (patterns/dynamodb/delete-table.yml) (routing unchanged)\n    description: ');
+    expect(io.out().trimEnd().split('\n').at(-1)).toMatch(/^0 added, 0 removed, 1 changed; 0 of \d+ events route differently$/);
+  });
+
+  it('compares two commits with --head, and exits 2 naming the revision whose catalog is invalid, or an unknown ref', async () => {
+    // Prepare
+    changeCatalog(project);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'head');
+    fs.writeFileSync(path.join(project, 'patterns/dynamodb/broken.yml'), 'pattern: { source: [{ prefx: a }] }\ntargets: [{ function: notify }]\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'broken');
+    const between = testIo(project);
+    const broken = testIo(project);
+    const unknown = testIo(project);
+
+    // Act
+    const codes = [
+      await runDiff({ base: 'main~2', head: 'main~1', format: 'json' }, between),
+      await runDiff({ base: 'main~1', head: 'main' }, broken),
+      await runDiff({ base: 'nope' }, unknown),
+    ];
+
+    // Assess
+    expect(codes).toEqual([DiffExit.CHANGED, DiffExit.ERROR, DiffExit.ERROR]);
+    expect((JSON.parse(between.out()) as CatalogDiff).added).toHaveLength(1);
+    expect(broken.err()).toMatch(/^patchbay diff: the head \(main\) catalog is invalid\n.*patterns\/dynamodb\/broken\.yml:1:\d+: \/pattern\/source\/0\/prefx: .*\[INVALID_EVENT_PATTERN\]/s);
+    expect(unknown.err()).toMatch(/^patchbay diff: unknown revision "nope"/);
+  });
+});
+
+describe('Function: diffRule', () => {
+  const base = { name: 'r', filePath: 'patterns/r.yml', bus: 'default', state: 'ENABLED' as const, pattern: { source: ['a'] }, targets: [{ kind: 'function' as const, id: 'notify', function: 'notify', filter: 'x', retryPolicy: { maximumRetryAttempts: 1, maximumEventAgeInSeconds: 60 }, notify: { topic: 'security', subject: 's' } }], tests: { match: [], noMatch: [] } };
+
+  it('names each changed field of targets, state and pattern, and which alter routing', () => {
+    // Act
+    const change = diffRule(base, { ...base, state: 'DISABLED', pattern: { source: ['a', 'b'], detail: { x: [1] } }, targets: [{ ...base.targets[0]!, filter: 'y', notify: { topic: 'ops', subject: 's' } }, { kind: 'sns', id: 'sns-ops', sns: 'ops', retryPolicy: base.targets[0]!.retryPolicy }] });
+
+    // Assess
+    expect(change.routing).toBe(true);
+    expect(change.changes).toEqual([
+      { field: 'state', change: '"ENABLED" -> "DISABLED"' },
+      { field: 'pattern.source', change: '+ "b"' },
+      { field: 'pattern.detail', change: 'added {"x":[1]}' },
+      { field: 'targets.notify.filter', change: '"x" -> "y"' },
+      { field: 'targets.notify.notify.topic', change: '"security" -> "ops"' },
+      { field: 'targets.sns-ops', change: 'added (sns ops)' },
+    ]);
+  });
+});
