@@ -134,6 +134,24 @@ describe('patchbay test-event-pattern', () => {
   });
 });
 
+describe('patchbay graph', () => {
+  const FULL = path.join(REPO_ROOT, 'tests/fixtures/service-full');
+
+  it('renders the flowchart as SVG offline (beautiful-mermaid parses and lays it out), and the graph as JSON', async () => {
+    // Act
+    const svg = await runBin(['graph', '--format', 'svg'], { cwd: FULL, timeoutMs: 60_000 });
+    const json = await runBin(['graph', '--format', 'json'], { cwd: FULL });
+
+    // Assess
+    expect(svg.code).toBe(0);
+    expect(svg.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const rule of ['iam-root-login', 'guardduty-finding', 'ops-heartbeat']) expect(svg.stdout).toContain(rule);
+    const graph = JSON.parse(json.stdout) as { nodes: { kind: string }[]; edges: unknown[] };
+    expect(graph.nodes.filter((n) => n.kind === 'rule').length).toBe(fs.readdirSync(path.join(FULL, 'patterns'), { recursive: true }).filter((f) => /\.ya?ml$/.test(String(f))).length);
+    expect(graph.edges.length).toBeGreaterThan(10);
+  }, 90_000);
+});
+
 describe('patchbay test', () => {
   it('passes every test of the fixture project and prints the summary line', async () => {
     // Prepare

@@ -90,6 +90,8 @@ describe('Command: patchbay diff', () => {
     expect(text).toContain('| changed | `dynamodb-delete-table` | `patterns/dynamodb/delete-table.yml` | `pattern.detail.eventName`: + "DeleteBackup" |');
     expect(text).toMatch(/### Events whose routing changes \(\d+ of \d+\)/);
     expect(text).toMatch(/\(\d+ files not events, skipped\)/); // the corpus holds CloudTrail records and log files
+    // The routing of what was added and changed, drawn, the changes highlighted.
+    expect(text).toMatch(/### Routing of the added and changed rules\n\n```mermaid\nflowchart LR\n[\s\S]*classDef added [\s\S]*classDef changed [\s\S]*```\n$/);
   });
 
   it('exits 0 when only a description changed, and says the routing is unchanged', async () => {

@@ -17,6 +17,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CatalogError, type Catalog } from '../../catalog';
 import { diffCatalogs, type CatalogDiff, type NamedEvent } from '../../diff';
+import { buildRoutingGraph, renderMermaid } from '../../graph';
 import type { CliIo } from '../io';
 import { deploymentOptions, formatCatalogError, loadProject, withDeploymentOptions, type DeploymentFlags } from '../project';
 import type { CliContext } from './types';
@@ -69,7 +70,9 @@ export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> 
     const { events, skipped } = await collectEvents([path.join(head, 'events'), ...(options.events ?? []).map((dir) => path.resolve(io.cwd, dir))], head, io.cwd);
     const diff = diffCatalogs(baseCatalog, headCatalog, events, { skipped });
     const labels = { base: options.base, head: options.head ?? 'the working tree' };
-    io.stdout.write(options.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : options.format === 'markdown' ? renderMarkdown(diff, labels) : renderText(diff, labels));
+    const touched = [...diff.added.map((a) => a.rule), ...diff.changed.map((c) => c.rule)];
+    const graph = touched.length ? renderMermaid(buildRoutingGraph(headCatalog, { only: touched }), { highlight: { added: diff.added.map((a) => a.rule), changed: diff.changed.map((c) => c.rule) } }) : undefined;
+    io.stdout.write(options.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : options.format === 'markdown' ? renderMarkdown(diff, labels, graph) : renderText(diff, labels));
     return diff.routingChanged ? DiffExit.CHANGED : DiffExit.UNCHANGED;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
@@ -168,7 +171,7 @@ export function renderText(diff: CatalogDiff, labels: { base: string; head: stri
 }
 
 /** The markdown report, for a pull-request comment or a job summary. */
-export function renderMarkdown(diff: CatalogDiff, labels: { base: string; head: string }): string {
+export function renderMarkdown(diff: CatalogDiff, labels: { base: string; head: string }, graph?: string): string {
   const out = [`## patchbay: routing ${diff.routingChanged ? 'changes' : 'is unchanged'}`, '', `\`${labels.base}\` → \`${labels.head}\`: ${summary(diff)}`, ''];
   const rows: string[] = [];
   for (const { rule, filePath } of diff.added) rows.push(`| added | \`${rule}\` | \`${filePath}\` | |`);
@@ -177,6 +180,7 @@ export function renderMarkdown(diff: CatalogDiff, labels: { base: string; head: 
   if (rows.length) out.push(...table('### Rules', '| change | rule | file | what |\n| --- | --- | --- | --- |', rows));
   const routing = diff.routing.map((c) => `| \`${c.event}\` | ${c.was.map(cell).join('<br>') || '_no rule_'} | ${c.now.map(cell).join('<br>') || '_no rule_'} |`);
   if (routing.length) out.push(...table(`### Events whose routing changes (${routing.length} of ${diff.events.routed})`, '| event | was | now |\n| --- | --- | --- |', routing));
+  if (graph) out.push('### Routing of the added and changed rules', '', '```mermaid', graph.trimEnd(), '```', '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 
