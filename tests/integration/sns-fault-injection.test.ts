@@ -188,7 +188,8 @@ describe('Integration: SNS fault injection through the bundled notify handler', 
     }
     // Events with lone surrogates in selected fields were published (as U+FFFD), not refused or corrupted.
     const surrogateIds = Array.from({ length: 100 }, (_, index) => `mixed-${String(index * 10).padStart(5, '0')}`);
-    expect(surrogateIds.filter((id) => receipts.has(id))).toHaveLength(100 - surrogateIds.filter((id) => deadLettered.has(id)).length);
+    // Each was delivered or dead-lettered (under load an event can be both: accepted by SNS after the request timed out).
+    expect(surrogateIds.filter((id) => !receipts.has(id) && !deadLettered.has(id))).toEqual([]);
     const first = subscriber.deliveries.find((delivery) => eventIdOf(delivery.body.Message) === 'mixed-00000');
     expect(first?.body.Message).toContain('table: orders-\uFFFD-0\n');
   }, 60_000);
