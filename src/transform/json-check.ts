@@ -68,7 +68,15 @@ class Scanner {
   pos = 0;
   constructor(private readonly text: string) {}
 
+  /**
+   * Fail at the current position. Jackson (and so AWS) reports the column after what it read: after an
+   * unrecognised word (`env:dev` -> column 4), after an unexpected character (`{'a'}` -> column 3).
+   */
   fail(reason: string): never {
+    if (reason.startsWith('unexpected character')) {
+      const word = /^[A-Za-z0-9_$]+/.exec(this.text.slice(this.pos));
+      this.pos += word ? word[0].length : 1;
+    }
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < this.pos && i < this.text.length; i++) {

@@ -145,7 +145,9 @@ export function validateTargetInput(input: TargetInput, targetId: string): strin
     // Every placeholder stands for some value: outside strings `null` (so one used as an object key fails, as the
     // API reference forbids), inside strings nothing. What is left must be JSON.
     const problem = checkJsonSyntax(fill(template, placeholders, (p) => (p.inString ? '' : 'null')));
-    if (problem) return `Invalid InputTemplate for target ${targetId}: ${problem.reason} (line ${problem.line}, column ${problem.column}).`;
+    // patchbay's wording: AWS's text for this refusal is not on record (it is refused, as the API reference says
+    // the template must then be valid JSON).
+    if (problem) return `Invalid InputTemplate for target ${targetId}: ${problem.reason}.`;
   }
   return undefined;
 }
