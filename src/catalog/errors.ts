@@ -38,7 +38,7 @@ import { InputIssueCode } from './input-issue-codes';
  * | `TARGET_KIND_INVALID` | a target is not exactly one of `function`, `eventBus`, `sns` |
  * | `TARGET_FIELD_NOT_ALLOWED` | a target has a field its kind does not support (`filter` on an `sns` target, `retryPolicy` or `inputTransformer` on an `eventBus` target, ...) |
  * | `EVENT_BUS_TARGET_INVALID` | an `eventBus:` target is its own rule's bus (a loop), or a partner bus |
- * | `INPUT_TRANSFORMER_INVALID` | an `inputTransformer` path is not a JSON path, or a `<placeholder>` of its template is neither a key of `inputPathsMap` nor a reserved `aws.events.*` variable |
+ * | `INPUT_TRANSFORMER_INVALID` | PutTargets would refuse the `inputTransformer` (checked by `src/transform`, AWS's message quoted): a path EventBridge does not accept, a `<placeholder>` that is neither a key of `inputPathsMap` nor a reserved `aws.events.*` variable, `<aws.events.event.json>` in a string template, a JSON template that is not JSON; or a key starting with `aws.` |
  * | `EXCLUDE_REPLAYS_INVALID` | `excludeReplays` on a schedule rule, or on a pattern with its own `replay-name` condition |
  * | `UNKNOWN_DEAD_LETTER_QUEUE` | a `deadLetterQueue` is not the logical ID of an `AWS::SQS::Queue` under `resources.Resources` |
  * | `TRAIL_CONFIG_INVALID` | the trail's Insights selectors need management events it does not log, or it has more than 250 data resources |

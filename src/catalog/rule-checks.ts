@@ -16,6 +16,7 @@ import { describeJsonSyntaxError, testEventPathProblem } from './test-event-path
 import { describeValue, isObject } from './schema-problems';
 import { DEFAULT_BUS, TargetKind, type ProjectConfig } from './types';
 import { toPointer } from './yaml-source';
+import { parseJsonPath, validateTargetInput } from '../transform';
 
 /** Fields every notification subject may name besides the target's select keys. */
 export const BUILT_IN_SUBJECT_FIELDS = ['rule', 'source', 'detail-type', 'account', 'region', 'time', 'id'] as const;
@@ -109,8 +110,10 @@ export async function checkSemantics(context: FileContext, document: Record<stri
   }
 
   if (Array.isArray(document.targets)) {
-    document.targets.forEach((target, index) => {
-      if (isObject(target)) checkTarget(config, target, bus, `/targets/${index}`, report);
+    const targets = document.targets;
+    const ids = assignTargetIds(targets.map((target) => targetIdBase(isObject(target) ? (target as { function?: string; sns?: string; eventBus?: string }) : {})));
+    targets.forEach((target, index) => {
+      if (isObject(target)) checkTarget(config, target, bus, `/targets/${index}`, report, ids[index]);
     });
   }
 
@@ -174,7 +177,7 @@ function checkRulePattern(pattern: Record<string, unknown>, exclude: boolean, co
   report({ code: problem.code, pointer: `/pattern${problem.pointer}`, found: `${problem.found}${withExclusion}`, allowed: problem.allowed });
 }
 
-function checkTarget(config: ProjectConfig, target: Record<string, unknown>, ruleBus: string, at: string, report: Report): void {
+function checkTarget(config: ProjectConfig, target: Record<string, unknown>, ruleBus: string, at: string, report: Report, targetId: string): void {
   const kinds = Object.values(TargetKind).filter((kind) => target[kind] !== undefined);
   if (kinds.length !== 1) {
     report({
@@ -212,7 +215,7 @@ function checkTarget(config: ProjectConfig, target: Record<string, unknown>, rul
         : 'the logical ID of an AWS::SQS::Queue under resources.Resources (it declares none)',
     });
   }
-  if (isObject(target.inputTransformer)) checkInputTransformer(target.inputTransformer, `${at}/inputTransformer`, report);
+  if (isObject(target.inputTransformer)) checkInputTransformer(target.inputTransformer, `${at}/inputTransformer`, report, targetId);
 
   const expressions: [string, unknown][] = [[`${at}/filter`, target.filter]];
   if (isObject(target.select)) {
@@ -303,39 +306,57 @@ function checkEventBusTarget(config: ProjectConfig, eventBus: string, ruleBus: s
   }
 }
 
-/** Placeholders of an input template: `<name>`, names of `[A-Za-z0-9_.-]`. */
-const PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
-
-/** JSON paths EventBridge accepts in InputPathsMap: `$` then dot-separated names. */
-const INPUT_PATH = /^\$(\.[^.\s[\]]+)*$/;
-
-function checkInputTransformer(transformer: Record<string, unknown>, at: string, report: Report): void {
+/**
+ * An `sns` target's input transformer, checked by the transformer engine exactly as PutTargets checks it (AWS's
+ * message is the issue's `found`), each problem at its own pointer: a path at its key, everything about the
+ * template (unknown placeholder, `<aws.events.event.json>` in a string template, a JSON template that is not JSON)
+ * at `inputTemplate`.
+ */
+function checkInputTransformer(transformer: Record<string, unknown>, at: string, report: Report, targetId: string): void {
   const map = isObject(transformer.inputPathsMap) ? transformer.inputPathsMap : {};
+  const paths: Record<string, string> = {};
+  let pathsValid = true;
   for (const [key, value] of Object.entries(map)) {
-    if (typeof value === 'string' && value.startsWith('$') && !INPUT_PATH.test(value)) {
+    const pointer = `${at}/inputPathsMap${toPointer([key])}`;
+    if ((RESERVED_INPUT_VARIABLES as readonly string[]).includes(key) || /^aws\./i.test(key)) {
+      report({ code: CatalogIssueCode.INPUT_TRANSFORMER_INVALID, pointer, found: `key ${JSON.stringify(key)}`, allowed: 'a name not starting with "aws." (reserved for EventBridge variables)' }, true);
+      pathsValid = false;
+      continue;
+    }
+    if (typeof value !== 'string' || !value.startsWith('$')) {
+      // Not a JSON path at all: the schema reports it.
+      pathsValid = false;
+      continue;
+    }
+    const problem = validateTargetInput({ InputTransformer: { InputPathsMap: { [key]: value }, InputTemplate: '""' } }, targetId);
+    if (problem || !parseJsonPath(value)) {
+      pathsValid = false;
       report({
         code: CatalogIssueCode.INPUT_TRANSFORMER_INVALID,
-        pointer: `${at}/inputPathsMap${toPointer([key])}`,
-        found: `path ${JSON.stringify(value)}`,
-        allowed: 'a JSON path in dot notation, e.g. $.detail.requestParameters.bucketName (no brackets)',
-      });
+        pointer,
+        found: `path ${JSON.stringify(value)}, which PutTargets refuses: "${problem ?? `InputPath for target ${targetId} is invalid.`}"`,
+        allowed: 'a JSON path from $ in dot notation, with [N] or [*] array indices and * wildcards, e.g. $.detail.requestParameters.bucketName (no quoted brackets, no ..)',
+      }, problem?.startsWith('1 validation error') ?? false);
+      continue;
     }
-    if ((RESERVED_INPUT_VARIABLES as readonly string[]).includes(key) || /^aws\./i.test(key)) {
-      report({ code: CatalogIssueCode.INPUT_TRANSFORMER_INVALID, pointer: `${at}/inputPathsMap${toPointer([key])}`, found: `key ${JSON.stringify(key)}`, allowed: 'a name not starting with "aws." (reserved for EventBridge variables)' }, true);
-    }
+    paths[key] = value;
   }
-  if (typeof transformer.inputTemplate !== 'string') return;
-  const known = new Set<string>([...Object.keys(map), ...RESERVED_INPUT_VARIABLES]);
-  const unknown = [...new Set([...transformer.inputTemplate.matchAll(PLACEHOLDER)].map((match) => match[1]).filter((name) => !known.has(name)))];
-  if (unknown.length) {
-    const keys = Object.keys(map);
-    report({
-      code: CatalogIssueCode.INPUT_TRANSFORMER_INVALID,
-      pointer: `${at}/inputTemplate`,
-      found: `${unknown.length === 1 ? 'placeholder' : 'placeholders'} ${unknown.map((name) => `<${name}>`).join(', ')}`,
-      allowed: `${keys.length ? `a key of inputPathsMap (${keys.join(', ')}) or ` : ''}one of ${RESERVED_INPUT_VARIABLES.join(', ')}`,
-    });
-  }
+  if (typeof transformer.inputTemplate !== 'string' || !pathsValid) return;
+  const problem = validateTargetInput({ InputTransformer: { InputPathsMap: paths, InputTemplate: transformer.inputTemplate } }, targetId);
+  // Limits of the request model (100 paths, 8,192 characters) are the schema's to report.
+  if (!problem || problem.startsWith('1 validation error')) return;
+  const keys = Object.keys(map);
+  const unknownPlaceholder = / contains invalid placeholder /.test(problem);
+  report({
+    code: CatalogIssueCode.INPUT_TRANSFORMER_INVALID,
+    pointer: `${at}/inputTemplate`,
+    found: `a template PutTargets refuses: "${problem}"`,
+    allowed: unknownPlaceholder
+      ? `placeholders that are ${keys.length ? `a key of inputPathsMap (${keys.join(', ')}) or ` : ''}one of ${RESERVED_INPUT_VARIABLES.join(', ')}`
+      : / valid only for JSON template/.test(problem)
+        ? 'aws.events.event.json only as a value in a JSON template (one starting with {), e.g. {"event": <aws.events.event.json>}'
+        : 'a string template (text, e.g. "Table <table> deleted"), or a JSON template (starting with {) that is JSON once each placeholder stands for a value (<name> bare, or inside a string)',
+  });
 }
 
 function checkTestEvent(context: FileContext, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {

@@ -14,6 +14,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   route: () => (require('./route') as typeof import('./route')).registerRouteCommand,
   replay: () => (require('./replay') as typeof import('./replay')).registerReplayCommand,
   schemas: () => (require('./schemas') as typeof import('./schemas')).registerSchemasCommand,
+  transform: () => (require('./transform') as typeof import('./transform')).registerTransformCommand,
   match: () => (require('./match') as typeof import('./match')).registerMatchCommand,
   init: () => (require('./init') as typeof import('./init')).registerInitCommand,
   new: () => (require('./new') as typeof import('./new')).registerNewCommand,

@@ -11,6 +11,12 @@
  *   received it. Nothing leaves the machine.
  * - `--sns dry-run`: nothing is sent; the exact Publish requests are printed.
  *
+ * Every target kind is shown as AWS delivers to it (`../route-targets`): function targets as above; `sns` targets
+ * with the exact message text EventBridge publishes (the input transformer applied by `src/transform`); `eventBus`
+ * targets with the forwarded event, the receiving bus and what its rules do with it (a second hop is dropped); each
+ * with its retry policy and dead-letter queue. `--target-kind` and `--rule` narrow it; `--quiet` prints one line per
+ * event; `--json` prints one {@link RouteJsonDocument}.
+ *
  * Exit 0 when every event was routed (and, locally, every notification delivered), 1 when an event could not be
  * read or routed or a notification failed, 2 for an invalid catalog or a missing path.
  */
@@ -29,6 +35,7 @@ import {
   type RoutingManifest,
   type RuntimeEnv,
 } from '../../runtime';
+import { routeEventBridgeTargets, targetDeliveryPolicy, type EventBridgeDelivery, type TargetDeliveryPolicy } from '../route-targets';
 import { listEventFiles, readEventFiles, type EventFile } from '../event-files';
 import { writeText, type CliIo } from '../io';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type ReceivedNotification } from '../local-sns';
@@ -53,7 +60,49 @@ export interface RouteOptions {
   root?: string;
   /** How long to wait for local deliveries per event, in milliseconds. @default 5000 */
   deliveryTimeoutMs?: number;
+  /** Only targets of this kind. */
+  targetKind?: TargetKindFilter;
+  /** Only this rule (its patchbay name, e.g. `iam-root-login`). */
+  rule?: string;
+  /** Print one {@link RouteJsonDocument} instead of text. */
+  json?: boolean;
+  /** One line per event. */
+  quiet?: boolean;
 }
+
+/** Target kinds `--target-kind` takes. */
+export const TARGET_KINDS = ['function', 'sns', 'eventBus'] as const;
+export type TargetKindFilter = (typeof TARGET_KINDS)[number];
+
+/**
+ * `patchbay route --json`: one document, fields only ever added.
+ *
+ * @example
+ * { "version": 1, "stage": "dev", "region": "us-east-1", "sns": "dry-run",
+ *   "events": [{ "file": "events/root-login.json", "matched": ["iam-root-login"], "errors": [],
+ *     "deliveries": [
+ *       { "kind": "function", "rule": "iam-root-login", "target": "notify", "function": "notify", "topic": "security",
+ *         "status": "dry-run", "subject": "Root sign-in from 198.51.100.7", "message": "…",
+ *         "retryPolicy": { "maximumRetryAttempts": 185, "maximumEventAgeInSeconds": 86400 }, "deadLetterQueue": "PatchbayDeadLetterQueue" },
+ *       { "kind": "sns", "rule": "iam-root-login", "target": "sns-security", "topic": "security", "status": "delivered",
+ *         "message": "\"Root sign-in to 111122223333 from 198.51.100.7 (rule patchbay.dev.iam-root-login)\"", … },
+ *       { "kind": "eventBus", "rule": "iam-root-login", "target": "bus-central", "eventBus": "central",
+ *         "receivingBus": "patchbay-dev-central", "status": "forwarded", "event": { … }, "receivedBy": [], … }] }],
+ *   "summary": { "events": 1, "matched": 1, "deliveries": 3, "failed": 0 } }
+ */
+export interface RouteJsonDocument {
+  version: 1;
+  stage: string;
+  region: string;
+  sns: SnsMode;
+  events: Array<{ file: string; matched: string[]; errors: string[]; deliveries: RouteJsonDelivery[] }>;
+  summary: { events: number; matched: number; deliveries: number; failed: number };
+}
+
+/** One target's delivery: a function target's notification, or what EventBridge delivers to an sns or eventBus target. */
+export type RouteJsonDelivery =
+  | ({ kind: 'function'; rule: string; target: string; function: string; topic?: string; status: string; subject?: string; message?: string; messageId?: string } & Partial<TargetDeliveryPolicy>)
+  | EventBridgeDelivery;
 
 /** Exit codes of `patchbay route`. */
 export const RouteExit = { OK: 0, EVENT_FAILED: 1, INVALID: 2 } as const;
@@ -65,6 +114,10 @@ export function registerRouteCommand(program: Command, context: CliContext): voi
     .argument('[paths...]', 'event files or directories of *.json (default: events/)')
     .addOption(new Option('--sns <mode>', 'local: deliver through serverless-offline-sns on 127.0.0.1; dry-run: print the Publish requests').choices(SNS_MODES).default('local'))
     .option('--root <dir>', 'project root (where serverless.yml is)', '.')
+    .addOption(new Option('--target-kind <kind>', 'only targets of this kind').choices(TARGET_KINDS))
+    .option('--rule <name>', 'only this rule (e.g. iam-root-login)')
+    .option('--json', 'print one JSON document (RouteJsonDocument) instead of text')
+    .option('--quiet', 'print one line per event')
     .addHelpText('after', '\nExit status: 0 all routed, 1 an event or notification failed, 2 invalid catalog or path.')
     .action(async (paths: string[], options: RouteOptions) => {
       context.exitCode = await runRoute(paths, options, context.io);
@@ -79,6 +132,8 @@ interface EventReport {
   /** Local mode: what the subscriber received, by SNS message id. */
   received: Map<string, ReceivedNotification>;
   errors: string[];
+  /** What EventBridge delivers to the sns and eventBus targets of the matching rules. */
+  eventBridge: EventBridgeDelivery[];
 }
 
 /**
@@ -107,6 +162,16 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
     buildManifest(catalog, { service: catalog.config.service, stage, functionName }),
   );
   const region = project.region;
+  if (options.rule !== undefined && !catalog.rules.some((rule) => rule.name === options.rule)) {
+    io.stderr.write(`patchbay route: no rule ${JSON.stringify(options.rule)} (rules: ${catalog.rules.map((rule) => rule.name).join(', ')})\n`);
+    return RouteExit.INVALID;
+  }
+  const wantFunctions = options.targetKind === undefined || options.targetKind === 'function';
+  const policyOf = (ruleName: string, targetId: string): TargetDeliveryPolicy | undefined => {
+    const target = catalog.rules.find((rule) => rule.name === ruleName)?.targets.find((t) => t.id === targetId);
+    return target ? targetDeliveryPolicy(catalog, target) : undefined;
+  };
+  const text = !options.json;
 
   const env: RuntimeEnv = { AWS_REGION: region };
   let sns: LocalSns | undefined;
@@ -126,7 +191,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
     const via = sns ? `delivered via local SNS (${sns.address})` : 'dry run, not sent';
 
     const ruleCount = new Set(manifests.flatMap((manifest) => manifest.rules.map((rule) => rule.name))).size;
-    await writeText(
+    if (text && !options.quiet) await writeText(
       io.stdout,
       `patchbay route: ${plural(events.length, 'event')} through ${plural(ruleCount, 'rule')} ` +
         `(${manifests.map((m) => `function ${m.function}`).join(', ') || 'no function is targeted'}; stage ${stage}); ` +
@@ -135,16 +200,26 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 
     const reports: EventReport[] = [];
     for (const file of events) {
-      const report = await routeEventFile(file, manifests, { snsClient: client, env });
+      const report = await routeEventFile(file, wantFunctions ? manifests : [], { snsClient: client, env });
+      if (options.rule !== undefined) report.results = report.results.filter((r) => r.rule === options.rule);
+      if (file.error === undefined && options.targetKind !== 'function') {
+        report.eventBridge = routeEventBridgeTargets(catalog, file.event, { stage, region, ...(options.rule !== undefined ? { rule: options.rule } : {}) }).filter(
+          (d) => options.targetKind === undefined || d.kind === options.targetKind,
+        );
+      }
       if (sns) {
         const ids = report.results.flatMap((r) => (r.status === 'published' && r.messageId ? [r.messageId] : []));
         report.received = await sns.waitForMessages(ids, options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
       }
       reports.push(report);
-      await writeText(io.stdout, formatEventReport(report, via, Boolean(sns)));
+      if (text) await writeText(io.stdout, options.quiet ? formatQuietLine(report) : formatEventReport(report, via, Boolean(sns), policyOf));
     }
     const summary = summarize(reports, Boolean(sns));
-    await writeText(io.stdout, `\n${formatSummary(summary, via)}\n`);
+    if (options.json) {
+      await writeText(io.stdout, JSON.stringify(jsonDocument(reports, { stage, region, sns: mode, policyOf, summary }), null, 2) + '\n');
+    } else {
+      await writeText(io.stdout, `${options.quiet ? '' : '\n'}${formatSummary(summary, via)}\n`);
+    }
     return summary.failed > 0 ? RouteExit.EVENT_FAILED : RouteExit.OK;
   } finally {
     snsClient?.destroy();
@@ -157,7 +232,7 @@ async function routeEventFile(
   manifests: readonly RoutingManifest[],
   context: { snsClient: SNSClient; env: RuntimeEnv },
 ): Promise<EventReport> {
-  const report: EventReport = { file, results: [], received: new Map(), errors: [] };
+  const report: EventReport = { file, results: [], received: new Map(), errors: [], eventBridge: [] };
   if (file.error !== undefined) {
     report.errors.push(file.error);
     return report;
@@ -183,13 +258,13 @@ async function routeEventFile(
 }
 
 /** Render what happened to one event: matched rules, then each notification. */
-function formatEventReport(report: EventReport, via: string, local: boolean): string {
+function formatEventReport(report: EventReport, via: string, local: boolean, policyOf: (rule: string, target: string) => TargetDeliveryPolicy | undefined): string {
   const lines = [``, `== ${report.file.displayPath}`];
   const event = report.file.event as Record<string, unknown> | undefined;
   if (event && typeof event === 'object' && !Array.isArray(event)) {
     lines.push(`   event:   ${String(event.source)} | ${String(event['detail-type'])} | account ${String(event.account)} | ${String(event.region)}`);
   }
-  const matched = [...new Set(report.results.map((r) => r.rule))];
+  const matched = matchedRules(report);
   if (report.errors.length === 0 || matched.length > 0) lines.push(`   matched: ${matched.length ? matched.join(', ') : 'no rule'}`);
   for (const result of report.results) {
     const head = `   -> ${result.rule} / target ${result.target}${result.topic ? ` / topic ${result.topic}` : ''}`;
@@ -207,9 +282,93 @@ function formatEventReport(report: EventReport, via: string, local: boolean): st
     } else {
       lines.push(`${head}: ${result.status}${result.messageId ? ` (MessageId ${result.messageId})` : ''}`);
     }
+    const policy = policyOf(result.rule, result.target);
+    if (policy) lines.push(formatPolicy(policy));
   }
+  for (const delivery of report.eventBridge) lines.push(...formatEventBridgeDelivery(delivery));
   for (const error of report.errors) lines.push(`   ERROR:   ${error}`);
   return lines.join('\n') + '\n';
+}
+
+function matchedRules(report: EventReport): string[] {
+  return [...new Set([...report.results.map((r) => r.rule), ...report.eventBridge.map((d) => d.rule)])];
+}
+
+function formatPolicy(policy: TargetDeliveryPolicy): string {
+  const retry = policy.retryPolicy
+    ? `retry up to ${policy.retryPolicy.maximumRetryAttempts} times within ${policy.retryPolicy.maximumEventAgeInSeconds} s`
+    : 'no retry policy (event bus targets have none)';
+  return `      delivery:  ${retry}; then dead-letter queue ${policy.deadLetterQueue}`;
+}
+
+/** An sns or eventBus target, as EventBridge delivers to it. */
+function formatEventBridgeDelivery(delivery: EventBridgeDelivery): string[] {
+  if (delivery.kind === 'sns') {
+    const head = `   -> ${delivery.rule} / target ${delivery.target} / topic ${delivery.topic} (EventBridge publishes)`;
+    const lines =
+      delivery.status === 'delivered'
+        ? [`${head}: subscribers receive this message text`, ...delivery.message!.split('\n').map((line) => `        | ${line}`.trimEnd())]
+        : delivery.status === 'refused'
+          ? [`${head}: REFUSED at PutTargets: ${delivery.reason}`]
+          : [`${head}: nothing delivered (${delivery.reason})`];
+    return [...lines, formatPolicy(delivery)];
+  }
+  const head = `   -> ${delivery.rule} / target ${delivery.target} / bus ${delivery.eventBus}`;
+  const lines = [`${head}: forwarded unchanged to ${delivery.receivingBus}`];
+  if (delivery.reason) lines.push(`      note:      ${delivery.reason}`);
+  lines.push(`      event:     ${JSON.stringify(delivery.event)}`);
+  if (delivery.receivedBy) {
+    lines.push(
+      delivery.receivedBy.length
+        ? `      on ${delivery.eventBus}: ${delivery.receivedBy.map((r) => `${r.rule} (targets: ${r.targets.join(', ') || 'none'})`).join('; ')}`
+        : `      on ${delivery.eventBus}: no rule of this project matches it`,
+    );
+  }
+  lines.push(formatPolicy(delivery));
+  return lines;
+}
+
+/** `--quiet`: the file, the rules it matched and each target's outcome, on one line. */
+function formatQuietLine(report: EventReport): string {
+  const outcomes = [
+    ...report.results.map((r) => `${r.rule}/${r.target} ${r.status}`),
+    ...report.eventBridge.map((d) => `${d.rule}/${d.target} ${d.status}`),
+    ...report.errors.map((e) => `ERROR ${e}`),
+  ];
+  return `${report.file.displayPath}: ${outcomes.length ? outcomes.join(', ') : 'no rule'}\n`;
+}
+
+function jsonDocument(
+  reports: readonly EventReport[],
+  context: { stage: string; region: string; sns: SnsMode; policyOf: (rule: string, target: string) => TargetDeliveryPolicy | undefined; summary: RouteSummary },
+): RouteJsonDocument {
+  const events = reports.map((report) => {
+    const functionDeliveries: RouteJsonDelivery[] = report.results.map((result) => {
+      const received = result.messageId ? report.received.get(result.messageId) : undefined;
+      const request = result.request as (PublishRequest & { Subject?: string; Message?: string }) | undefined;
+      return {
+        kind: 'function' as const,
+        rule: result.rule,
+        target: result.target,
+        function: result.function,
+        ...(result.topic ? { topic: result.topic } : {}),
+        status: received ? 'delivered' : result.status,
+        ...(received?.subject ?? request?.Subject ? { subject: received?.subject ?? request?.Subject } : {}),
+        ...(received?.message ?? request?.Message ? { message: received?.message ?? request?.Message } : {}),
+        ...(result.messageId ? { messageId: result.messageId } : {}),
+        ...context.policyOf(result.rule, result.target),
+      };
+    });
+    return { file: report.file.displayPath, matched: matchedRules(report), errors: report.errors, deliveries: [...functionDeliveries, ...report.eventBridge] };
+  });
+  return {
+    version: 1,
+    stage: context.stage,
+    region: context.region,
+    sns: context.sns,
+    events,
+    summary: { events: reports.length, matched: events.filter((e) => e.matched.length > 0).length, deliveries: events.reduce((n, e) => n + e.deliveries.length, 0), failed: context.summary.failed },
+  };
 }
 
 /** The notification as the HTTP subscriber received it. */
@@ -234,6 +393,8 @@ interface RouteSummary {
   notified: number;
   delivered: number;
   filteredOut: number;
+  /** sns and eventBus deliveries EventBridge makes itself. */
+  direct: number;
   failed: number;
 }
 
@@ -243,11 +404,12 @@ function summarize(reports: readonly EventReport[], local: boolean): RouteSummar
   const undelivered = local ? notified.filter((r) => !r.messageId || !reports.some((rep) => rep.received.has(r.messageId!))).length : 0;
   return {
     events: reports.length,
-    matched: reports.filter((r) => r.results.length > 0).length,
+    matched: reports.filter((r) => r.results.length > 0 || r.eventBridge.length > 0).length,
     notified: notified.length,
     delivered: local ? notified.length - undelivered : 0,
     filteredOut: all.length - notified.length,
-    failed: reports.filter((r) => r.errors.length > 0).length + undelivered,
+    direct: reports.reduce((n, r) => n + r.eventBridge.filter((d) => d.status === 'delivered' || d.status === 'forwarded').length, 0),
+    failed: reports.filter((r) => r.errors.length > 0).length + undelivered + reports.reduce((n, r) => n + r.eventBridge.filter((d) => d.status === 'refused').length, 0),
   };
 }
 
@@ -260,6 +422,7 @@ function formatSummary(summary: RouteSummary, via: string): string {
       : `${plural(summary.delivered, 'notification')} ${via}`,
     `${summary.filteredOut} filtered out by a target filter`,
   ];
+  if (summary.direct > 0) parts.push(`${summary.direct} delivered by EventBridge itself (sns, eventBus targets)`);
   if (summary.failed > 0) parts.push(`${plural(summary.failed, 'failure')}`);
   return `patchbay route: ${parts.join(', ')}`;
 }
