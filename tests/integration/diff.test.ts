@@ -1,6 +1,6 @@
 /**
  * `patchbay diff` on a real git repository: a base commit (a copy of tests/fixtures/project) and a head that adds a
- * rule with its sample event, widens one rule and deletes another; both revisions read with git archive.
+ * rule with its sample event, widens one rule and deletes another; both revisions checked out from git.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,6 +105,24 @@ describe('Command: patchbay diff', () => {
     expect(code).toBe(DiffExit.UNCHANGED);
     expect(io.out()).toContain('~ rule dynamodb-delete-table (patterns/dynamodb/delete-table.yml) (routing unchanged)\n    description: ');
     expect(io.out().trimEnd().split('\n').at(-1)).toMatch(/^0 added, 0 removed, 1 changed; 0 of \d+ events route differently$/);
+  });
+
+  it('reads a revision whole, even where .gitattributes marks paths export-ignore (git archive would leave them out)', async () => {
+    // Prepare: the base commit marks events/ export-ignore; the head only edits a description
+    fs.writeFileSync(path.join(project, '.gitattributes'), 'events/ export-ignore\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'export-ignore the sample events');
+    const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^description: .*$/m, 'description: A table went away.'));
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', format: 'json' }, io);
+
+    // Assess: the base's rule tests found their events, and both revisions route them alike
+    expect(io.err()).toBe('');
+    expect(code).toBe(DiffExit.UNCHANGED);
+    expect((JSON.parse(io.out()) as CatalogDiff).changed.map((c) => c.changes.map((x) => x.field))).toEqual([['description']]);
   });
 
   it('compares two commits with --head, and exits 2 naming the revision whose catalog is invalid, or an unknown ref', async () => {

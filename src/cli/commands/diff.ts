@@ -1,6 +1,6 @@
 /**
  * `patchbay diff --base <git ref> [--head <git ref>] [--events <dir>]… [--format text|markdown|json]`: what a change
- * does to routing, for review. Both revisions of the project are read from git (`git archive`; the head defaults to
+ * does to routing, for review. Both revisions of the project are read from git (checked out into a temporary folder; the head defaults to
  * the working tree), loaded as `patchbay test` loads them, and compared (../../diff): rules added, removed and
  * changed field by field, then every sample event of the head's `events/` (and of each `--events` folder, e.g.
  * ../shared/events-corpus) routed through both, listing each event whose outcome changed.
@@ -83,30 +83,35 @@ export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> 
 class GitError extends Error {}
 
 /** Run git; its stderr in the error when it fails. */
-function git(cwd: string, args: string[], options: { stdoutTo?: NodeJS.WritableStream } = {}): Promise<string> {
+function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', options.stdoutTo ? 'pipe' : 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
     let out = '';
     let err = '';
-    if (options.stdoutTo) child.stdout.pipe(options.stdoutTo);
-    else child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', (error) => reject(new GitError(`git ${args[0]}: ${error.message}`)));
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new GitError(`git ${args.join(' ')}: ${err.trim() || `exit ${code}`}`))));
   });
 }
 
-/** The project directory as it is at `ref`, extracted under `into` (`git archive | tar -x`). */
+/**
+ * The project directory as it is at `ref`, written under `into`: the tree read into a temporary index and checked
+ * out from it (`git read-tree <ref>:<prefix>` + `git checkout-index --prefix`), so the repository's own index and
+ * work tree are untouched. Not `git archive`: it leaves out paths marked `export-ignore` in `.gitattributes`
+ * (projects often mark `events/` or `tests/` so), which would make that revision's catalog look different.
+ */
 async function checkout(repo: string, prefix: string, ref: string, into: string): Promise<string> {
   await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
     throw new GitError(`unknown revision ${JSON.stringify(ref)} (fetch it first, e.g. git fetch origin; in GitHub Actions check out with fetch-depth: 0)`);
   });
   await fs.mkdir(into, { recursive: true });
-  const tar = spawn('tar', ['-x', '-C', into], { stdio: ['pipe', 'ignore', 'pipe'] });
-  const untarred = new Promise<void>((resolve, reject) => tar.on('close', (code) => (code === 0 ? resolve() : reject(new GitError(`tar -x exited ${code}`)))));
-  await git(repo, ['archive', '--format=tar', ref, ...(prefix ? [prefix] : [])], { stdoutTo: tar.stdin });
-  await untarred;
-  return prefix ? path.join(into, prefix) : into;
+  const env = { ...process.env, GIT_INDEX_FILE: path.join(path.dirname(into), `${path.basename(into)}.index`) };
+  await git(repo, ['read-tree', `${ref}:${prefix}`], { env }).catch((error: GitError) => {
+    throw new GitError(`${prefix || 'the project'} does not exist at ${JSON.stringify(ref)}: ${error.message}`);
+  });
+  await git(repo, ['checkout-index', '--all', '--force', `--prefix=${into}${path.sep}`], { env });
+  return into;
 }
 
 async function load(dir: string, options: DiffOptions, label: string, io: CliIo): Promise<Catalog | undefined> {
