@@ -33,14 +33,16 @@ function repository(): { repo: string; project: string } {
   return { repo, project };
 }
 
+/** The head: adds a rule with a new sample event, widens one rule's pattern, deletes another rule. */
 function changeCatalog(project: string): void {
   fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
   const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('eventName: [DeleteTable]', 'eventName: [DeleteTable, DeleteBackup]'));
-  fs.mkdirSync(path.join(project, 'patterns/dynamodb'), { recursive: true });
+  const created = JSON.parse(fs.readFileSync(path.join(project, 'events/dynamodb/create-table.json'), 'utf8')) as { id: string; detail: { eventName: string } };
+  fs.writeFileSync(path.join(project, 'events/dynamodb/create-backup.json'), JSON.stringify({ ...created, id: 'b0c1d2e3-0000-4000-8000-00000000bac0', detail: { ...created.detail, eventName: 'CreateBackup' } }, null, 2));
   fs.writeFileSync(
     path.join(project, 'patterns/dynamodb/table-created.yml'),
-    `pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [CreateTable] }\ntargets:\n  - function: notify\n    select: { table: detail.requestParameters.tableName }\n    notify: { topic: operations, subject: "Table {table} created" }\ntests:\n  match: [events/dynamodb/create-table.json]\n`,
+    `pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [CreateTable, CreateBackup] }\ntargets:\n  - function: notify\n    select: { table: detail.requestParameters.tableName, call: detail.eventName }\n    notify: { topic: operations, subject: "{call} {table}" }\ntests:\n  match: [events/dynamodb/create-table.json, events/dynamodb/create-backup.json]\n`,
   );
 }
 
@@ -51,30 +53,60 @@ describe('Command: patchbay diff', () => {
   afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   it('reports rules added, removed and changed field by field, and each sample event whose routing changes (exit 1)', async () => {
-    // Prepare
+    // Prepare: the head commit
     changeCatalog(project);
-    const io = testIo(project);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'head');
+    const json = testIo(project);
+    const text = testIo(project);
 
     // Act
-    const code = await runDiff({ base: 'main', format: 'json' }, io);
-    const diff = JSON.parse(io.out()) as CatalogDiff;
+    const codes = [await runDiff({ base: 'main~1', head: 'main', format: 'json' }, json), await runDiff({ base: 'main~1', head: 'main' }, text)];
+    const diff = JSON.parse(json.out()) as CatalogDiff;
 
     // Assess
-    expect(code).toBe(DiffExit.CHANGED);
+    expect(codes).toEqual([DiffExit.CHANGED, DiffExit.CHANGED]);
     expect(diff.added).toEqual([{ rule: 'dynamodb-table-created', filePath: 'patterns/dynamodb/table-created.yml' }]);
     expect(diff.removed).toEqual([{ rule: 's3-bucket-permissions-changed', filePath: 'patterns/s3/bucket-permissions-changed.yml' }]);
     expect(diff.changed).toEqual([{ rule: 'dynamodb-delete-table', filePath: 'patterns/dynamodb/delete-table.yml', routing: true, changes: [{ field: 'pattern.detail.eventName', change: '+ "DeleteBackup"' }] }]);
     expect(diff.routing).toEqual(
       expect.arrayContaining([
-        { event: 'events/dynamodb/create-table.json', was: [], now: ['dynamodb-table-created -> notify (operations): "Table orders-staging created"'] },
+        { event: 'events/dynamodb/create-backup.json', was: [], now: ['dynamodb-table-created -> notify (operations): "CreateBackup orders-staging"'] },
         { event: 'events/s3/put-bucket-policy.json', was: [expect.stringMatching(/^s3-bucket-permissions-changed -> notify \(security\): "S3 PutBucketPolicy/)], now: [] },
       ]),
     );
-    expect(diff.routing).toHaveLength(4);
+    expect(diff.routing).toHaveLength(5);
+    expect(diff.unexercised).toEqual(['dynamodb-delete-table']); // no sample event is a DeleteBackup call
     expect(diff.events.routed).toBe(fs.readdirSync(path.join(project, 'events'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length);
+    expect(text.out()).toBe(
+      [
+        'patchbay diff: main~1 -> main',
+        '+ rule dynamodb-table-created (patterns/dynamodb/table-created.yml)',
+        '- rule s3-bucket-permissions-changed (patterns/s3/bucket-permissions-changed.yml)',
+        '~ rule dynamodb-delete-table (patterns/dynamodb/delete-table.yml)',
+        '    pattern.detail.eventName: + "DeleteBackup"',
+        '',
+        `Routing changes (5 of ${diff.events.routed} events):`,
+        '  events/dynamodb/create-backup.json',
+        '    was: (no rule)',
+        '    now: dynamodb-table-created -> notify (operations): "CreateBackup orders-staging"',
+        '  events/dynamodb/create-table.json',
+        '    was: (no rule)',
+        '    now: dynamodb-table-created -> notify (operations): "CreateTable orders-staging"',
+        ...['delete-bucket-policy.json DeleteBucketPolicy', 'put-bucket-acl.json PutBucketAcl', 'put-bucket-policy.json PutBucketPolicy'].flatMap((pair) => {
+          const [file, call] = pair.split(' ');
+          return [`  events/s3/${file}`, `    was: s3-bucket-permissions-changed -> notify (security): "S3 ${call} on bucket acme-invoices-111122223333"`, '    now: (no rule)'];
+        }),
+        '',
+        'No sample event shows the routing change of: dynamodb-delete-table (add a match or no-match event)',
+        '',
+        `1 added, 1 removed, 1 changed; 5 of ${diff.events.routed} events route differently`,
+        '',
+      ].join('\n'),
+    );
   });
 
-  it('writes markdown for a pull request: headline, rules table, events table (collapsed beyond 10 rows)', async () => {
+  it('writes markdown for a pull request: headline, rules table, events table, a warning for a change no sample event shows', async () => {
     // Prepare
     changeCatalog(project);
     const io = testIo(project);
@@ -90,6 +122,7 @@ describe('Command: patchbay diff', () => {
     expect(text).toContain('| changed | `dynamodb-delete-table` | `patterns/dynamodb/delete-table.yml` | `pattern.detail.eventName`: + "DeleteBackup" |');
     expect(text).toMatch(/### Events whose routing changes \(\d+ of \d+\)/);
     expect(text).toMatch(/\(\d+ files not events, skipped\)/); // the corpus holds CloudTrail records and log files
+    expect(text).toContain('> [!WARNING]\n> No sample event shows the routing change of `dynamodb-delete-table`: add a `match` or `no-match` event.');
   });
 
   it('exits 0 when only a description changed, and says the routing is unchanged', async () => {

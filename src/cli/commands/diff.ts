@@ -168,6 +168,7 @@ export function renderText(diff: CatalogDiff, labels: { base: string; head: stri
       lines.push(`    now: ${change.now.length ? change.now.join('; ') : '(no rule)'}`);
     }
   }
+  if (diff.unexercised.length) lines.push('', `No sample event shows the routing change of: ${diff.unexercised.join(', ')} (add a match or no-match event)`);
   lines.push('', summary(diff));
   return `${lines.join('\n')}\n`;
 }
@@ -182,6 +183,7 @@ export function renderMarkdown(diff: CatalogDiff, labels: { base: string; head: 
   if (rows.length) out.push(...table('### Rules', '| change | rule | file | what |\n| --- | --- | --- | --- |', rows));
   const routing = diff.routing.map((c) => `| \`${c.event}\` | ${c.was.map(cell).join('<br>') || '_no rule_'} | ${c.now.map(cell).join('<br>') || '_no rule_'} |`);
   if (routing.length) out.push(...table(`### Events whose routing changes (${routing.length} of ${diff.events.routed})`, '| event | was | now |\n| --- | --- | --- |', routing));
+  if (diff.unexercised.length) out.push(`> [!WARNING]\n> No sample event shows the routing change of ${diff.unexercised.map((rule) => `\`${rule}\``).join(', ')}: add a \`match\` or \`no-match\` event.`, '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 
