@@ -158,6 +158,39 @@ describe('Command: patchbay diff', () => {
     expect((JSON.parse(io.out()) as CatalogDiff).changed.map((c) => c.changes.map((x) => x.field))).toEqual([['description']]);
   });
 
+  it('routes the sample events the head deleted too, so removing a rule with its samples still shows what stops', async () => {
+    // Prepare
+    fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
+    for (const file of ['delete-bucket-policy', 'put-bucket-acl', 'put-bucket-policy', 'get-bucket-policy']) fs.rmSync(path.join(project, `events/s3/${file}.json`));
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', json: true }, io);
+    const diff = JSON.parse(io.out()) as CatalogDiff;
+
+    // Assess
+    expect(code).toBe(DiffExit.CHANGED);
+    expect(diff.routing.map((c) => [c.event, c.now])).toEqual([
+      ['events/s3/delete-bucket-policy.json', []],
+      ['events/s3/put-bucket-acl.json', []],
+      ['events/s3/put-bucket-policy.json', []],
+    ]);
+    expect(diff.unexercised).toEqual([]);
+  });
+
+  it('exits 2 on an --events folder that does not exist, rather than routing nothing', async () => {
+    // Prepare
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', events: ['../no-such-corpus'] }, io);
+
+    // Assess
+    expect(code).toBe(DiffExit.ERROR);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/^patchbay diff: --events .*no-such-corpus: no such folder\n$/);
+  });
+
   it('compares two commits with --head, and exits 2 naming the revision whose catalog is invalid, or an unknown ref', async () => {
     // Prepare
     changeCatalog(project);
