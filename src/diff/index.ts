@@ -53,7 +53,10 @@ export interface RoutingChange {
 /**
  * The whole difference: stable for tools (`patchbay diff --format json`).
  * @example { "added": [{ "rule": "guardduty-finding", "filePath": "patterns/guardduty/finding.yml" }], "removed": [],
- *   "changed": [], "routingChanged": true, "events": { "routed": 38, "skipped": 2 }, "routing": [ … ] }
+ *   "changed": [], "routingChanged": true, "events": { "routed": 38, "skipped": 2 },
+ *   "routing": [{ "event": "events/guardduty/finding.json", "was": [],
+ *     "now": ["guardduty-finding -> notify (security): \"GuardDuty finding …\""] }],
+ *   "unexercised": [] }
  */
 export interface CatalogDiff {
   added: { rule: string; filePath: string }[];
@@ -64,6 +67,12 @@ export interface CatalogDiff {
   /** Events routed through both catalogs, and files left out (not an EventBridge event). */
   events: { routed: number; skipped: number };
   routing: RoutingChange[];
+  /**
+   * Rules added, removed or changed in a way that can alter delivery, whose change no routed event shows (no event's
+   * outcome changed on that rule): the reviewer has only the pattern to go by, so the pull request should add a
+   * sample event (a `match` or a `no-match` one) that shows it. Sorted.
+   */
+  unexercised: string[];
 }
 
 /** A named event to route. */
@@ -96,13 +105,16 @@ export function diffCatalogs(base: Catalog, head: Catalog, events: readonly Name
     const now = routeHead(event);
     if (!isDeepStrictEqual(was, now)) routing.push({ event: name, was, now });
   }
+  const shown = new Set(routing.flatMap(({ was, now }) => [...was, ...now]).map((line) => line.slice(0, line.indexOf(' -> '))));
+  const affected = [...added.map((r) => r.rule), ...removed.map((r) => r.rule), ...changed.filter((c) => c.routing).map((c) => c.rule)];
   return {
     added,
     removed,
     changed,
-    routingChanged: added.length > 0 || removed.length > 0 || changed.some((c) => c.routing) || routing.length > 0,
+    routingChanged: affected.length > 0 || routing.length > 0,
     events: { routed: events.length, skipped: options.skipped ?? 0 },
     routing,
+    unexercised: affected.filter((rule) => !shown.has(rule)).sort(),
   };
 }
 
@@ -143,8 +155,10 @@ export function diffRule(old: RuleDefinition, now: RuleDefinition): RuleChange {
       routing = true;
     }
   }
+  scalar('references', old.references, now.references, false);
   scalar('tests.match', old.tests.match, now.tests.match, false);
   scalar('tests.no-match', old.tests.noMatch, now.tests.noMatch, false);
+  scalar('tests.expectations', old.tests.expectations, now.tests.expectations, false);
   return { rule: now.name, filePath: now.filePath, routing, changes };
 }
 

@@ -1,6 +1,6 @@
 /**
  * `patchbay diff` on a real git repository: a base commit (a copy of tests/fixtures/project) and a head that adds a
- * rule with its sample event, widens one rule and deletes another; both revisions read with git archive.
+ * rule with its sample event, widens one rule and deletes another; both revisions checked out from git.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,14 +33,16 @@ function repository(): { repo: string; project: string } {
   return { repo, project };
 }
 
+/** The head: adds a rule with a new sample event, widens one rule's pattern, deletes another rule. */
 function changeCatalog(project: string): void {
   fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
   const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('eventName: [DeleteTable]', 'eventName: [DeleteTable, DeleteBackup]'));
-  fs.mkdirSync(path.join(project, 'patterns/dynamodb'), { recursive: true });
+  const created = JSON.parse(fs.readFileSync(path.join(project, 'events/dynamodb/create-table.json'), 'utf8')) as { id: string; detail: { eventName: string } };
+  fs.writeFileSync(path.join(project, 'events/dynamodb/create-backup.json'), JSON.stringify({ ...created, id: 'b0c1d2e3-0000-4000-8000-00000000bac0', detail: { ...created.detail, eventName: 'CreateBackup' } }, null, 2));
   fs.writeFileSync(
     path.join(project, 'patterns/dynamodb/table-created.yml'),
-    `pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [CreateTable] }\ntargets:\n  - function: notify\n    select: { table: detail.requestParameters.tableName }\n    notify: { topic: operations, subject: "Table {table} created" }\ntests:\n  match: [events/dynamodb/create-table.json]\n`,
+    `pattern:\n  source: [aws.dynamodb]\n  detail-type: [AWS API Call via CloudTrail]\n  detail: { eventName: [CreateTable, CreateBackup] }\ntargets:\n  - function: notify\n    select: { table: detail.requestParameters.tableName, call: detail.eventName }\n    notify: { topic: operations, subject: "{call} {table}" }\ntests:\n  match: [events/dynamodb/create-table.json, events/dynamodb/create-backup.json]\n`,
   );
 }
 
@@ -51,30 +53,60 @@ describe('Command: patchbay diff', () => {
   afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   it('reports rules added, removed and changed field by field, and each sample event whose routing changes (exit 1)', async () => {
-    // Prepare
+    // Prepare: the head commit
     changeCatalog(project);
-    const io = testIo(project);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'head');
+    const json = testIo(project);
+    const text = testIo(project);
 
     // Act
-    const code = await runDiff({ base: 'main', format: 'json' }, io);
-    const diff = JSON.parse(io.out()) as CatalogDiff;
+    const codes = [await runDiff({ base: 'main~1', head: 'main', format: 'json' }, json), await runDiff({ base: 'main~1', head: 'main' }, text)];
+    const diff = JSON.parse(json.out()) as CatalogDiff;
 
     // Assess
-    expect(code).toBe(DiffExit.CHANGED);
+    expect(codes).toEqual([DiffExit.CHANGED, DiffExit.CHANGED]);
     expect(diff.added).toEqual([{ rule: 'dynamodb-table-created', filePath: 'patterns/dynamodb/table-created.yml' }]);
     expect(diff.removed).toEqual([{ rule: 's3-bucket-permissions-changed', filePath: 'patterns/s3/bucket-permissions-changed.yml' }]);
     expect(diff.changed).toEqual([{ rule: 'dynamodb-delete-table', filePath: 'patterns/dynamodb/delete-table.yml', routing: true, changes: [{ field: 'pattern.detail.eventName', change: '+ "DeleteBackup"' }] }]);
     expect(diff.routing).toEqual(
       expect.arrayContaining([
-        { event: 'events/dynamodb/create-table.json', was: [], now: ['dynamodb-table-created -> notify (operations): "Table orders-staging created"'] },
+        { event: 'events/dynamodb/create-backup.json', was: [], now: ['dynamodb-table-created -> notify (operations): "CreateBackup orders-staging"'] },
         { event: 'events/s3/put-bucket-policy.json', was: [expect.stringMatching(/^s3-bucket-permissions-changed -> notify \(security\): "S3 PutBucketPolicy/)], now: [] },
       ]),
     );
-    expect(diff.routing).toHaveLength(4);
+    expect(diff.routing).toHaveLength(5);
+    expect(diff.unexercised).toEqual(['dynamodb-delete-table']); // no sample event is a DeleteBackup call
     expect(diff.events.routed).toBe(fs.readdirSync(path.join(project, 'events'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length);
+    expect(text.out()).toBe(
+      [
+        'patchbay diff: main~1 -> main',
+        '+ rule dynamodb-table-created (patterns/dynamodb/table-created.yml)',
+        '- rule s3-bucket-permissions-changed (patterns/s3/bucket-permissions-changed.yml)',
+        '~ rule dynamodb-delete-table (patterns/dynamodb/delete-table.yml)',
+        '    pattern.detail.eventName: + "DeleteBackup"',
+        '',
+        `Routing changes (5 of ${diff.events.routed} events):`,
+        '  events/dynamodb/create-backup.json',
+        '    was: (no rule)',
+        '    now: dynamodb-table-created -> notify (operations): "CreateBackup orders-staging"',
+        '  events/dynamodb/create-table.json',
+        '    was: (no rule)',
+        '    now: dynamodb-table-created -> notify (operations): "CreateTable orders-staging"',
+        ...['delete-bucket-policy.json DeleteBucketPolicy', 'put-bucket-acl.json PutBucketAcl', 'put-bucket-policy.json PutBucketPolicy'].flatMap((pair) => {
+          const [file, call] = pair.split(' ');
+          return [`  events/s3/${file}`, `    was: s3-bucket-permissions-changed -> notify (security): "S3 ${call} on bucket acme-invoices-111122223333"`, '    now: (no rule)'];
+        }),
+        '',
+        'No sample event shows the routing change of: dynamodb-delete-table (add a match or no-match event)',
+        '',
+        `1 added, 1 removed, 1 changed; 5 of ${diff.events.routed} events route differently`,
+        '',
+      ].join('\n'),
+    );
   });
 
-  it('writes markdown for a pull request: headline, rules table, events table (collapsed beyond 10 rows)', async () => {
+  it('writes markdown for a pull request: headline, rules table, events table, a warning for a change no sample event shows', async () => {
     // Prepare
     changeCatalog(project);
     const io = testIo(project);
@@ -90,6 +122,7 @@ describe('Command: patchbay diff', () => {
     expect(text).toContain('| changed | `dynamodb-delete-table` | `patterns/dynamodb/delete-table.yml` | `pattern.detail.eventName`: + "DeleteBackup" |');
     expect(text).toMatch(/### Events whose routing changes \(\d+ of \d+\)/);
     expect(text).toMatch(/\(\d+ files not events, skipped\)/); // the corpus holds CloudTrail records and log files
+    expect(text).toContain('> [!WARNING]\n> No sample event shows the routing change of `dynamodb-delete-table`: add a `match` or `no-match` event.');
     // The routing of what was added and changed, drawn, the changes highlighted.
     expect(text).toMatch(/### Routing of the added and changed rules\n\n```mermaid\nflowchart LR\n[\s\S]*classDef added [\s\S]*classDef changed [\s\S]*```\n$/);
   });
@@ -107,6 +140,57 @@ describe('Command: patchbay diff', () => {
     expect(code).toBe(DiffExit.UNCHANGED);
     expect(io.out()).toContain('~ rule dynamodb-delete-table (patterns/dynamodb/delete-table.yml) (routing unchanged)\n    description: ');
     expect(io.out().trimEnd().split('\n').at(-1)).toMatch(/^0 added, 0 removed, 1 changed; 0 of \d+ events route differently$/);
+  });
+
+  it('reads a revision whole, even where .gitattributes marks paths export-ignore (git archive would leave them out)', async () => {
+    // Prepare: the base commit marks events/ export-ignore; the head only edits a description
+    fs.writeFileSync(path.join(project, '.gitattributes'), 'events/ export-ignore\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'export-ignore the sample events');
+    const file = path.join(project, 'patterns/dynamodb/delete-table.yml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^description: .*$/m, 'description: A table went away.'));
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', format: 'json' }, io);
+
+    // Assess: the base's rule tests found their events, and both revisions route them alike
+    expect(io.err()).toBe('');
+    expect(code).toBe(DiffExit.UNCHANGED);
+    expect((JSON.parse(io.out()) as CatalogDiff).changed.map((c) => c.changes.map((x) => x.field))).toEqual([['description']]);
+  });
+
+  it('routes the sample events the head deleted too, so removing a rule with its samples still shows what stops', async () => {
+    // Prepare
+    fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
+    for (const file of ['delete-bucket-policy', 'put-bucket-acl', 'put-bucket-policy', 'get-bucket-policy']) fs.rmSync(path.join(project, `events/s3/${file}.json`));
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', json: true }, io);
+    const diff = JSON.parse(io.out()) as CatalogDiff;
+
+    // Assess
+    expect(code).toBe(DiffExit.CHANGED);
+    expect(diff.routing.map((c) => [c.event, c.now])).toEqual([
+      ['events/s3/delete-bucket-policy.json', []],
+      ['events/s3/put-bucket-acl.json', []],
+      ['events/s3/put-bucket-policy.json', []],
+    ]);
+    expect(diff.unexercised).toEqual([]);
+  });
+
+  it('exits 2 on an --events folder that does not exist, rather than routing nothing', async () => {
+    // Prepare
+    const io = testIo(project);
+
+    // Act
+    const code = await runDiff({ base: 'main', events: ['../no-such-corpus'] }, io);
+
+    // Assess
+    expect(code).toBe(DiffExit.ERROR);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/^patchbay diff: --events .*no-such-corpus: no such folder\n$/);
   });
 
   it('compares two commits with --head, and exits 2 naming the revision whose catalog is invalid, or an unknown ref', async () => {

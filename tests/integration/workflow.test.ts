@@ -22,8 +22,8 @@ interface Step {
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd, stdio: 'pipe' }).toString();
 
 /** The steps of the workflow's one job, as written. */
-function workflowSteps(): Step[] {
-  const workflow = YAML.parse(fs.readFileSync(path.join(REPO, '.github/workflows/patterns.yml'), 'utf8')) as { on: unknown; jobs: Record<string, { steps: Step[] }> };
+function workflowSteps(file = '.github/workflows/patterns.yml'): Step[] {
+  const workflow = YAML.parse(fs.readFileSync(path.join(REPO, file), 'utf8')) as { on: unknown; jobs: Record<string, { steps: Step[] }> };
   expect(workflow.on).toEqual({ pull_request: null });
   return Object.values(workflow.jobs)[0]!.steps;
 }
@@ -94,4 +94,15 @@ describe('Workflow: .github/workflows/patterns.yml on a pull request', () => {
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/^::error file=patterns\/dynamodb\/broken\.yml,line=2,col=\d+,title=INVALID_EVENT_PATTERN::\/pattern\/source\/0\/prefx: Event pattern is not valid\. /m);
   }, TIMEOUT_MS);
+
+  it('is the workflow patchbay init scaffolds, with npx patchbay for the repository\'s bin (and no catalog documentation step)', () => {
+    // Prepare
+    const ours = workflowSteps().filter((step) => step.name !== 'catalog documentation is current');
+
+    // Act
+    const scaffolded = workflowSteps('templates/init/.github/workflows/patterns.yml');
+
+    // Assess
+    expect(scaffolded).toEqual(ours.map((step) => (step.run ? { ...step, run: step.run.replace(/node bin\/patchbay\.js/g, 'npx patchbay') } : step)));
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * `patchbay diff --base <git ref> [--head <git ref>] [--events <dir>]… [--format text|markdown|json]`: what a change
- * does to routing, for review. Both revisions of the project are read from git (`git archive`; the head defaults to
+ * does to routing, for review. Both revisions of the project are read from git (checked out into a temporary folder; the head defaults to
  * the working tree), loaded as `patchbay test` loads them, and compared (../../diff): rules added, removed and
  * changed field by field, then every sample event of the head's `events/` (and of each `--events` folder, e.g.
  * ../shared/events-corpus) routed through both, listing each event whose outcome changed.
@@ -28,6 +28,8 @@ export interface DiffOptions extends DeploymentFlags {
   head?: string;
   events?: string[];
   format?: 'text' | 'markdown' | 'json';
+  /** Shorthand for `format: 'json'`. */
+  json?: boolean;
   root?: string;
 }
 
@@ -47,6 +49,7 @@ export function registerDiffCommand(program: Command, context: CliContext): void
       .option('--head <ref>', 'the git revision compared (default: the working tree)')
       .option('--events <dir>', 'also route the events of this folder (repeatable), e.g. ../shared/events-corpus', (value: string, previous: string[] = []) => [...previous, value])
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+      .option('--json', 'the same as --format json')
       .option('--root <dir>', 'project root (default: the working directory)'),
   )
     .addHelpText('after', '\nExit status: 0 routing unchanged, 1 routing changed, 2 error.')
@@ -67,15 +70,25 @@ export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> 
     const baseCatalog = await load(base, options, `base (${options.base})`, io);
     const headCatalog = await load(head, options, `head (${options.head ?? 'working tree'})`, io);
     if (!baseCatalog || !headCatalog) return DiffExit.ERROR;
-    const { events, skipped } = await collectEvents([path.join(head, 'events'), ...(options.events ?? []).map((dir) => path.resolve(io.cwd, dir))], head, io.cwd);
+    // The head's sample events, then those the head deleted (a rule removed with its samples still shows what stops),
+    // then each --events folder.
+    const { events, skipped } = await collectEvents([
+      { dir: path.join(head, 'events'), namedFrom: head },
+      { dir: path.join(base, 'events'), namedFrom: base },
+      ...(options.events ?? []).map((given) => {
+        const dir = path.resolve(io.cwd, given);
+        return { dir, namedFrom: path.relative(head, dir).startsWith('..') ? io.cwd : head, required: true };
+      }),
+    ]);
     const diff = diffCatalogs(baseCatalog, headCatalog, events, { skipped });
     const labels = { base: options.base, head: options.head ?? 'the working tree' };
+    const format = options.json ? 'json' : options.format;
     const touched = [...diff.added.map((a) => a.rule), ...diff.changed.map((c) => c.rule)];
     const graph = touched.length ? renderMermaid(buildRoutingGraph(headCatalog, { only: touched }), { highlight: { added: diff.added.map((a) => a.rule), changed: diff.changed.map((c) => c.rule) } }) : undefined;
-    io.stdout.write(options.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : options.format === 'markdown' ? renderMarkdown(diff, labels, graph) : renderText(diff, labels));
+    io.stdout.write(format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : format === 'markdown' ? renderMarkdown(diff, labels, graph) : renderText(diff, labels));
     return diff.routingChanged ? DiffExit.CHANGED : DiffExit.UNCHANGED;
   } catch (error) {
-    if (!(error instanceof GitError)) throw error;
+    if (!(error instanceof DiffError)) throw error;
     io.stderr.write(`patchbay diff: ${error.message}\n`);
     return DiffExit.ERROR;
   } finally {
@@ -83,33 +96,39 @@ export async function runDiff(options: DiffOptions, io: CliIo): Promise<number> 
   }
 }
 
-class GitError extends Error {}
+/** A failure reported as `patchbay diff: …` with exit 2: git, an unknown ref, a missing --events folder. */
+class DiffError extends Error {}
 
 /** Run git; its stderr in the error when it fails. */
-function git(cwd: string, args: string[], options: { stdoutTo?: NodeJS.WritableStream } = {}): Promise<string> {
+function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', options.stdoutTo ? 'pipe' : 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
     let out = '';
     let err = '';
-    if (options.stdoutTo) child.stdout.pipe(options.stdoutTo);
-    else child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', (error) => reject(new GitError(`git ${args[0]}: ${error.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new GitError(`git ${args.join(' ')}: ${err.trim() || `exit ${code}`}`))));
+    child.on('error', (error) => reject(new DiffError(`git ${args[0]}: ${error.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new DiffError(`git ${args.join(' ')}: ${err.trim() || `exit ${code}`}`))));
   });
 }
 
-/** The project directory as it is at `ref`, extracted under `into` (`git archive | tar -x`). */
+/**
+ * The project directory as it is at `ref`, written under `into`: the tree read into a temporary index and checked
+ * out from it (`git read-tree <ref>:<prefix>` + `git checkout-index --prefix`), so the repository's own index and
+ * work tree are untouched. Not `git archive`: it leaves out paths marked `export-ignore` in `.gitattributes`
+ * (projects often mark `events/` or `tests/` so), which would make that revision's catalog look different.
+ */
 async function checkout(repo: string, prefix: string, ref: string, into: string): Promise<string> {
   await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
-    throw new GitError(`unknown revision ${JSON.stringify(ref)} (fetch it first, e.g. git fetch origin; in GitHub Actions check out with fetch-depth: 0)`);
+    throw new DiffError(`unknown revision ${JSON.stringify(ref)} (fetch it first, e.g. git fetch origin; in GitHub Actions check out with fetch-depth: 0)`);
   });
   await fs.mkdir(into, { recursive: true });
-  const tar = spawn('tar', ['-x', '-C', into], { stdio: ['pipe', 'ignore', 'pipe'] });
-  const untarred = new Promise<void>((resolve, reject) => tar.on('close', (code) => (code === 0 ? resolve() : reject(new GitError(`tar -x exited ${code}`)))));
-  await git(repo, ['archive', '--format=tar', ref, ...(prefix ? [prefix] : [])], { stdoutTo: tar.stdin });
-  await untarred;
-  return prefix ? path.join(into, prefix) : into;
+  const env = { ...process.env, GIT_INDEX_FILE: path.join(path.dirname(into), `${path.basename(into)}.index`) };
+  await git(repo, ['read-tree', `${ref}:${prefix}`], { env }).catch((error: DiffError) => {
+    throw new DiffError(`${prefix || 'the project'} does not exist at ${JSON.stringify(ref)}: ${error.message}`);
+  });
+  await git(repo, ['checkout-index', '--all', '--force', `--prefix=${into}${path.sep}`], { env });
+  return into;
 }
 
 async function load(dir: string, options: DiffOptions, label: string, io: CliIo): Promise<Catalog | undefined> {
@@ -122,16 +141,25 @@ async function load(dir: string, options: DiffOptions, label: string, io: CliIo)
   }
 }
 
-/** Every `.json` EventBridge event under the folders (recursively), named relative to the project or as given. */
-async function collectEvents(dirs: string[], projectDir: string, cwd: string): Promise<{ events: NamedEvent[]; skipped: number }> {
+/**
+ * Every `.json` EventBridge event under the folders (recursively), named relative to `namedFrom`
+ * (`events/iam/root-login.json`); a name seen in an earlier folder is not read again. Files that are not JSON or
+ * not an event (no string `source` and `detail-type`, e.g. CloudTrail log files) are counted as skipped.
+ */
+async function collectEvents(folders: { dir: string; namedFrom: string; required?: boolean }[]): Promise<{ events: NamedEvent[]; skipped: number }> {
   const events: NamedEvent[] = [];
+  const seen = new Set<string>();
   let skipped = 0;
-  for (const dir of dirs) {
-    const entries = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  for (const { dir, namedFrom, required } of folders) {
+    const entries = await fs.readdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      if (required) throw new DiffError(`--events ${dir}: ${error.code === 'ENOENT' ? 'no such folder' : error.message}`);
+      return [] as string[]; // a project without sample events
+    });
     for (const entry of entries.filter((e) => e.endsWith('.json')).sort()) {
       const file = path.join(dir, entry);
-      const inProject = !path.relative(projectDir, file).startsWith('..');
-      const name = (inProject ? path.relative(projectDir, file) : path.relative(cwd, file)).split(path.sep).join('/');
+      const name = path.relative(namedFrom, file).split(path.sep).join('/');
+      if (seen.has(name)) continue;
+      seen.add(name);
       let event: unknown;
       try {
         event = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -166,6 +194,7 @@ export function renderText(diff: CatalogDiff, labels: { base: string; head: stri
       lines.push(`    now: ${change.now.length ? change.now.join('; ') : '(no rule)'}`);
     }
   }
+  if (diff.unexercised.length) lines.push('', `No sample event shows the routing change of: ${diff.unexercised.join(', ')} (add a match or no-match event)`);
   lines.push('', summary(diff));
   return `${lines.join('\n')}\n`;
 }
@@ -180,6 +209,7 @@ export function renderMarkdown(diff: CatalogDiff, labels: { base: string; head: 
   if (rows.length) out.push(...table('### Rules', '| change | rule | file | what |\n| --- | --- | --- | --- |', rows));
   const routing = diff.routing.map((c) => `| \`${c.event}\` | ${c.was.map(cell).join('<br>') || '_no rule_'} | ${c.now.map(cell).join('<br>') || '_no rule_'} |`);
   if (routing.length) out.push(...table(`### Events whose routing changes (${routing.length} of ${diff.events.routed})`, '| event | was | now |\n| --- | --- | --- |', routing));
+  if (diff.unexercised.length) out.push(`> [!WARNING]\n> No sample event shows the routing change of ${diff.unexercised.map((rule) => `\`${rule}\``).join(', ')}: add a \`match\` or \`no-match\` event.`, '');
   if (graph) out.push('### Routing of the added and changed rules', '', '```mermaid', graph.trimEnd(), '```', '');
   return `${out.join('\n').trimEnd()}\n`;
 }
