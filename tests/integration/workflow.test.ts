@@ -32,7 +32,8 @@ function workflowSteps(file = '.github/workflows/patterns.yml'): Step[] {
 function repository(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-workflow-'));
   for (const entry of ['serverless.yml', 'patterns', 'events']) fs.cpSync(path.join(REPO, 'tests/fixtures/project', entry), path.join(dir, entry), { recursive: true });
-  for (const entry of ['node_modules', 'bin', 'dist', 'handlers', 'plugin.js', 'src', 'schemas', 'docs', 'package.json']) fs.symlinkSync(path.join(REPO, entry), path.join(dir, entry));
+  // Linked read-only parts of this repository (never docs/: the workflow writes docs/catalog.md there).
+  for (const entry of ['node_modules', 'bin', 'dist', 'handlers', 'plugin.js', 'src', 'schemas', 'package.json']) fs.symlinkSync(path.join(REPO, entry), path.join(dir, entry));
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n.serverless\n');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
