@@ -6,19 +6,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { DiffExit, runDiff } from '../../src/cli/commands/diff';
-import { bufferSink, type CliIo } from '../../src/cli/io';
 import type { CatalogDiff } from '../../src/diff';
 import { diffRule } from '../../src/diff';
+import { testIo } from '../support/cli-io';
 
 const PROJECT = path.resolve(__dirname, '../fixtures/project');
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd, stdio: 'pipe' }).toString();
 

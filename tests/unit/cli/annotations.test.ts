@@ -3,17 +3,10 @@
  * failures, invalid pattern files and warnings at their file, line and column.
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { formatGithubAnnotation } from '../../../src/cli/annotations';
 import { runTest } from '../../../src/cli/commands/test';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
+import { testIo } from '../../support/cli-io';
 
 describe('Function: formatGithubAnnotation', () => {
   it('escapes %, CR and LF in the message, and also : and , in properties', () => {

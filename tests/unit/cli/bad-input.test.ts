@@ -4,18 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { writeFixtureProject } from './fixture-project';
 import { readEventFiles } from '../../../src/cli/event-files';
 import { loadSampleEvents } from '../../../src/schemas/sample-events';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { stdout, stderr, stdin: Readable.from([]), cwd, env: {}, out: stdout.text, err: stderr.text };
-}
+import { testIo } from '../../support/cli-io';
 
 const bomb = [
   'pattern:',

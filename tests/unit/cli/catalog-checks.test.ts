@@ -1,16 +1,9 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { checkCatalog } from '../../../src/cli/catalog-checks';
 import { runTest } from '../../../src/cli/commands/test';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { loadProject } from '../../../src/cli/project';
 import { envelope, writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
+import { testIo } from '../../support/cli-io';
 
 const rule = [
   'pattern: { source: [acme.widgets] }',

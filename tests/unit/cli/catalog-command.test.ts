@@ -2,16 +2,9 @@
  * `patchbay catalog`: docs/catalog.md generated from the pattern files, and `--check` that keeps it current.
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { runCatalog } from '../../../src/cli/commands/catalog';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
+import { testIo } from '../../support/cli-io';
 
 const event = (id: string) => ({ id, source: 'aws.signin', 'detail-type': 'AWS Console Sign In via CloudTrail', account: '111122223333', time: '2025-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} });
 const events = { 'events/signin/root.json': event('1'), 'events/signin/user.json': { ...event('2'), source: 'aws.iam' } };

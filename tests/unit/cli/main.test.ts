@@ -1,12 +1,5 @@
-import { Readable } from 'node:stream';
 import { main } from '../../../src/cli/main';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
-
-function testIo(): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { stdout, stderr, stdin: Readable.from([]), cwd: process.cwd(), env: {}, out: stdout.text, err: stderr.text };
-}
+import { testIo } from '../../support/cli-io';
 
 describe('Function: main', () => {
   it('prints usage and exits 2 without a command', async () => {

@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { runNew } from '../../../src/cli/commands/new';
 import { runTest } from '../../../src/cli/commands/test';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
+import { testIo } from '../../support/cli-io';
 
 const PROJECT = path.resolve(__dirname, '../../fixtures/project');
 
@@ -16,12 +15,6 @@ function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-new-'));
   for (const entry of ['serverless.yml', 'patterns', 'events']) fs.cpSync(path.join(PROJECT, entry), path.join(dir, entry), { recursive: true });
   return dir;
-}
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
 }
 
 /** A DeleteBackup call, modelled on the fixture's DeleteTable event. */

@@ -1,14 +1,7 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { runTest } from '../../../src/cli/commands/test';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { envelope, writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
+import { testIo } from '../../support/cli-io';
 
 /** A rule whose match case states the notification; `caseYaml` is the YAML of that one case. */
 function project(caseYaml: string): string {

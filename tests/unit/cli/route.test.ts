@@ -1,17 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { runRoute } from '../../../src/cli/commands/route';
 import { runTest } from '../../../src/cli/commands/test';
 import { listEventFiles } from '../../../src/cli/event-files';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { envelope, writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { stdout, stderr, stdin: Readable.from([]), cwd, env: {}, out: stdout.text, err: stderr.text };
-}
+import { testIo } from '../../support/cli-io';
 
 const RULE = [
   'pattern:',

@@ -3,16 +3,9 @@
  * variables of the file, and the compiler's deployment checks (errors fail, warnings are shown and do not).
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { runTest } from '../../../src/cli/commands/test';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { writeFixtureProject } from './fixture-project';
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
-}
+import { testIo } from '../../support/cli-io';
 
 const signin = 'pattern:\n  source: [aws.signin]\ntargets:\n  - function: notify\n    notify: { topic: security }\n';
 

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { evaluateJsonLine, runTestEventPattern } from '../../../src/cli/commands/test-event-pattern';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
+import { testIo as makeIo } from '../../support/cli-io';
 
 const event = {
   version: '0',
@@ -18,10 +17,9 @@ const event = {
 };
 const pattern = { source: ['aws.kms'], detail: { eventName: ['ScheduleKeyDeletion'] } };
 
-function testIo(stdin = ''): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { stdout, stderr, stdin: Readable.from([stdin]), cwd: process.cwd(), env: {}, out: stdout.text, err: stderr.text };
+/** This file's io: stdin as given, the working directory. */
+function testIo(stdin = '') {
+  return makeIo(process.cwd(), [stdin]);
 }
 
 describe('Function: evaluateJsonLine', () => {

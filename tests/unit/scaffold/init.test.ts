@@ -1,24 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { loadProject } from '../../../src/cli/project';
 import { runRuleTests } from '../../../src/cli/rule-tests';
 import { runInit } from '../../../src/cli/commands/init';
-import { bufferSink, type CliIo } from '../../../src/cli/io';
 import { InitError, initProject } from '../../../src/scaffold/init';
 import { version } from '../../../package.json';
+import { testIo } from '../../support/cli-io';
 
 function tempDir(name: string): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'patchbay-init-')), name);
   fs.mkdirSync(dir);
   return dir;
-}
-
-function testIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const stdout = bufferSink();
-  const stderr = bufferSink();
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => stdout.text(), err: () => stderr.text() };
 }
 
 describe('Function: initProject', () => {
