@@ -11,10 +11,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Catalog, RuleDefinition, TargetDefinition } from '../catalog';
 import { matchEventPattern, parseEventPattern, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
+import { isRecord } from '../runtime/json';
 import { renderNotification } from '../runtime/notification';
 import { createRedactor } from '../runtime/redact';
 import { compileSelect } from '../runtime/select';
-import { compileSeverity } from '../runtime/severity';
+import { compileSeverity, type CompiledSeverity } from '../runtime/severity';
 
 /** One changed field of a rule: `pattern detail.eventName: + DeleteBackup`, `state: ENABLED -> DISABLED`. */
 export interface FieldChange {
@@ -209,19 +210,19 @@ function router(catalog: Catalog): (event: Record<string, unknown>) => RoutingOu
     const shown = redactor.redact(event);
     for (const { rule, pattern, severity } of rules) {
       if (!pattern || !matchEventPattern(pattern, event)) continue;
-      for (const target of rule.targets) lines.push(`${rule.name} -> ${outcomeOf(rule, target, event, shown, severity.evaluate.bind(severity), catalog.config.accountAliases)}`);
+      for (const target of rule.targets) lines.push(`${rule.name} -> ${outcomeOf(rule, target, event, shown, severity, catalog.config.accountAliases)}`);
     }
     return lines.sort();
   };
 }
 
-function outcomeOf(rule: RuleDefinition, target: TargetDefinition, event: Record<string, unknown>, shown: Record<string, unknown>, severity: (event: unknown) => ReturnType<ReturnType<typeof compileSeverity>['evaluate']>, accountAliases: Record<string, string> | undefined): string {
+function outcomeOf(rule: RuleDefinition, target: TargetDefinition, event: Record<string, unknown>, shown: Record<string, unknown>, severity: CompiledSeverity, accountAliases: Record<string, string> | undefined): string {
   if (target.kind === 'sns') return `sns ${target.sns}`;
   if (target.kind === 'eventBus') return `event bus ${target.eventBus}`;
   try {
     if (!compileFilter(target.filter).test(event)) return `${target.id}: filtered out`;
     if (!target.notify) return `${target.id}: no notify.topic`;
-    const level = severity(shown);
+    const level = severity.evaluate(shown);
     const { subject } = renderNotification({
       rule: { name: rule.name, description: rule.description },
       event: shown,
@@ -244,9 +245,6 @@ function safePattern(pattern: Record<string, unknown>): EventPattern | undefined
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';

@@ -19,6 +19,8 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html
  */
 
+import { asList, asRecord, asText, withoutUndefined } from './json';
+
 /**
  * The facts of one event.
  * @example
@@ -55,44 +57,44 @@ const CONSOLE_DOMAIN: Record<string, string> = { aws: 'console.aws.amazon.com', 
  * @example eventFacts(event, { accountAliases: { '111122223333': 'prod-main' } }).where; // '111122223333 (prod-main), eu-west-1'
  */
 export function eventFacts(event: Record<string, unknown>, options: { accountAliases?: Readonly<Record<string, string>> } = {}): EventFacts {
-  const detail = object(event.detail);
-  const detailType = text(event['detail-type']) ?? '';
-  const source = text(event.source) ?? '';
-  const region = text(event.region);
-  const account = text(event.account);
+  const detail = asRecord(event.detail);
+  const detailType = asText(event['detail-type']) ?? '';
+  const source = asText(event.source) ?? '';
+  const region = asText(event.region);
+  const account = asText(event.account);
   const alias = account !== undefined ? options.accountAliases?.[account] : undefined;
   const where = [account !== undefined ? `${account}${alias ? ` (${alias})` : ''}` : undefined, region].filter(Boolean).join(', ') || '-';
-  const when = text(event.time);
+  const when = asText(event.time);
   const console = (pathAndFragment: string) => (region ? `https://${region}.${consoleDomain(region)}/${pathAndFragment.replace(/\{region\}/g, encodeURIComponent(region))}` : undefined);
 
-  if (detailType.endsWith(' via CloudTrail') && text(detail.eventName) !== undefined) {
-    const identity = object(detail.userIdentity);
-    const actor = text(identity.arn) ?? (text(identity.type) === 'AWSService' ? text(identity.invokedBy) : undefined) ?? text(identity.principalId);
+  if (detailType.endsWith(' via CloudTrail') && asText(detail.eventName) !== undefined) {
+    const identity = asRecord(detail.userIdentity);
+    const actor = asText(identity.arn) ?? (asText(identity.type) === 'AWSService' ? asText(identity.invokedBy) : undefined) ?? asText(identity.principalId);
     const mfa = mfaOf(detail, identity);
-    const who = compact({ actor, type: text(identity.type), sourceIp: text(detail.sourceIPAddress), userAgent: text(detail.userAgent), mfa });
-    const eventName = text(detail.eventName)!;
-    const errorCode = text(detail.errorCode);
-    const outcome = text(object(detail.responseElements).ConsoleLogin);
-    const what = `${text(detail.eventSource) ?? source} ${eventName}${errorCode ? `, failed: ${errorCode}${text(detail.errorMessage) ? ` (${text(detail.errorMessage)})` : ''}` : outcome ? `, ${outcome}` : ''}`;
+    const who = compact({ actor, type: asText(identity.type), sourceIp: asText(detail.sourceIPAddress), userAgent: asText(detail.userAgent), mfa });
+    const eventName = asText(detail.eventName)!;
+    const errorCode = asText(detail.errorCode);
+    const outcome = asText(asRecord(detail.responseElements).ConsoleLogin);
+    const what = `${asText(detail.eventSource) ?? source} ${eventName}${errorCode ? `, failed: ${errorCode}${asText(detail.errorMessage) ? ` (${asText(detail.errorMessage)})` : ''}` : outcome ? `, ${outcome}` : ''}`;
     const resources = unique([...arnsOf(detail.resources), ...namedParameters(detail.requestParameters)]);
-    const eventId = text(detail.eventID);
+    const eventId = asText(detail.eventID);
     const summary = `${eventName}${errorCode ? ` failed (${errorCode})` : outcome ? ` ${outcome}` : ''}${actor ? ` by ${actor}` : ''}${resources[0] !== undefined ? ` on ${resources[0]}` : ''}`;
     return { summary, ...(who ? { who } : {}), what, resources, where, ...(when ? { when } : {}), ...(eventId ? withLink(console(`cloudtrailv2/home?region={region}#/events/${encodeURIComponent(eventId)}`)) : {}) };
   }
   if (detailType === 'GuardDuty Finding') {
-    const resource = object(detail.resource);
+    const resource = asRecord(detail.resource);
     const resources = unique([
-      text(object(resource.instanceDetails).instanceId),
-      text(object(resource.accessKeyDetails).userName),
-      ...list(resource.s3BucketDetails).map((bucket) => text(object(bucket).name)),
-      text(object(resource.eksClusterDetails).name),
+      asText(asRecord(resource.instanceDetails).instanceId),
+      asText(asRecord(resource.accessKeyDetails).userName),
+      ...asList(resource.s3BucketDetails).map((bucket) => asText(asRecord(bucket).name)),
+      asText(asRecord(resource.eksClusterDetails).name),
     ]);
-    if (resources.length === 0 && text(resource.resourceType)) resources.push(text(resource.resourceType)!);
-    const type = text(detail.type) ?? detailType;
-    const id = text(detail.id);
+    if (resources.length === 0 && asText(resource.resourceType)) resources.push(asText(resource.resourceType)!);
+    const type = asText(detail.type) ?? detailType;
+    const id = asText(detail.id);
     return {
       summary: `GuardDuty ${type}${resources[0] ? ` on ${resources[0]}` : ''}`,
-      what: `${type}${text(detail.title) ? `: ${text(detail.title)}` : ''}`,
+      what: `${type}${asText(detail.title) ? `: ${asText(detail.title)}` : ''}`,
       resources,
       where,
       ...(when ? { when } : {}),
@@ -100,10 +102,10 @@ export function eventFacts(event: Record<string, unknown>, options: { accountAli
     };
   }
   if (detailType === 'Security Hub Findings - Imported') {
-    const finding = object(list(detail.findings)[0]);
-    const title = text(finding.Title) ?? detailType;
-    const resources = unique(list(finding.Resources).map((r) => text(object(r).Id)));
-    const id = text(finding.Id);
+    const finding = asRecord(asList(detail.findings)[0]);
+    const title = asText(finding.Title) ?? detailType;
+    const resources = unique(asList(finding.Resources).map((r) => asText(asRecord(r).Id)));
+    const id = asText(finding.Id);
     return {
       summary: `Security Hub: ${title}${resources[0] ? ` on ${resources[0]}` : ''}`,
       what: title,
@@ -114,13 +116,13 @@ export function eventFacts(event: Record<string, unknown>, options: { accountAli
     };
   }
   if (detailType === 'Config Rules Compliance Change' || detailType === 'Config Configuration Item Change') {
-    const item = object(detail.configurationItem);
-    const resourceType = text(detail.resourceType) ?? text(item.resourceType);
-    const resourceId = text(detail.resourceId) ?? text(item.resourceId);
-    const compliance = text(object(detail.newEvaluationResult).complianceType);
-    const rule = text(detail.configRuleName);
-    const what = detailType === 'Config Rules Compliance Change' ? `Config rule ${rule ?? '-'}: ${compliance ?? '-'}` : `Config ${text(detail.configurationItemDiff && object(detail.configurationItemDiff).changeType) ?? 'change'}`;
-    const resources = unique([text(item.ARN), resourceId && resourceType ? `${resourceType} ${resourceId}` : resourceId]);
+    const item = asRecord(detail.configurationItem);
+    const resourceType = asText(detail.resourceType) ?? asText(item.resourceType);
+    const resourceId = asText(detail.resourceId) ?? asText(item.resourceId);
+    const compliance = asText(asRecord(detail.newEvaluationResult).complianceType);
+    const rule = asText(detail.configRuleName);
+    const what = detailType === 'Config Rules Compliance Change' ? `Config rule ${rule ?? '-'}: ${compliance ?? '-'}` : `Config ${asText(detail.configurationItemDiff && asRecord(detail.configurationItemDiff).changeType) ?? 'change'}`;
+    const resources = unique([asText(item.ARN), resourceId && resourceType ? `${resourceType} ${resourceId}` : resourceId]);
     return {
       summary: `${what}${resources[0] ? ` on ${resources.at(-1)}` : ''}`,
       what,
@@ -131,8 +133,8 @@ export function eventFacts(event: Record<string, unknown>, options: { accountAli
     };
   }
   if (detailType === 'EC2 Instance State-change Notification') {
-    const instance = text(detail['instance-id']);
-    const state = text(detail.state) ?? '-';
+    const instance = asText(detail['instance-id']);
+    const state = asText(detail.state) ?? '-';
     return {
       summary: `EC2 instance ${instance ?? '-'} ${state}`,
       what: `EC2 instance state: ${state}`,
@@ -142,7 +144,7 @@ export function eventFacts(event: Record<string, unknown>, options: { accountAli
       ...(instance ? withLink(console(`ec2/home?region={region}#InstanceDetails:instanceId=${encodeURIComponent(instance)}`)) : {}),
     };
   }
-  const resources = unique(list(event.resources).map(text));
+  const resources = unique(asList(event.resources).map(asText));
   return { summary: `${detailType || 'event'} from ${source || '-'}`, what: `${detailType || '-'} from ${source || '-'}`, resources, where, ...(when ? { when } : {}) };
 }
 
@@ -159,25 +161,25 @@ function withLink(link: string | undefined): { link?: string } {
 
 /** MFA of a CloudTrail record: sign-ins say `MFAUsed: Yes|No`; sessions `mfaAuthenticated: "true"|"false"`. */
 function mfaOf(detail: Record<string, unknown>, identity: Record<string, unknown>): boolean | undefined {
-  const used = text(object(detail.additionalEventData).MFAUsed);
+  const used = asText(asRecord(detail.additionalEventData).MFAUsed);
   if (used !== undefined) return used.toLowerCase() === 'yes';
-  const authenticated = text(object(object(identity.sessionContext).attributes).mfaAuthenticated);
+  const authenticated = asText(asRecord(asRecord(identity.sessionContext).attributes).mfaAuthenticated);
   return authenticated === undefined ? undefined : authenticated === 'true';
 }
 
 /** `resources: [{ "ARN": … }]` of a CloudTrail record. */
 function arnsOf(resources: unknown): (string | undefined)[] {
-  return list(resources).map((r) => text(object(r).ARN));
+  return asList(resources).map((r) => asText(asRecord(r).ARN));
 }
 
 /** Request parameters whose names say they identify a resource (`tableName`, `roleArn`, `instanceIds`, `bucketName`). */
 function namedParameters(parameters: unknown): (string | undefined)[] {
   const out: (string | undefined)[] = [];
-  for (const [key, value] of Object.entries(object(parameters))) {
+  for (const [key, value] of Object.entries(asRecord(parameters))) {
     if (!/(^|[a-z])(name|arn|id|ids|names|arns)$/i.test(key)) continue;
     if (typeof value === 'string') out.push(value);
-    else if (Array.isArray(value)) out.push(...value.map(text));
-    else if (Array.isArray(object(value).items)) out.push(...list(object(value).items).map((item) => text(object(item).instanceId) ?? text(object(item).groupId)));
+    else if (Array.isArray(value)) out.push(...value.map(asText));
+    else if (Array.isArray(asRecord(value).items)) out.push(...asList(asRecord(value).items).map((item) => asText(asRecord(item).instanceId) ?? asText(asRecord(item).groupId)));
   }
   return out;
 }
@@ -186,19 +188,8 @@ function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))].slice(0, MAX_RESOURCES);
 }
 
+/** `value` without its undefined fields; `undefined` when none is left. */
 function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length ? (Object.fromEntries(entries) as Partial<T>) : undefined;
-}
-
-function object(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  const kept = withoutUndefined(value);
+  return Object.keys(kept).length ? kept : undefined;
 }

@@ -14,6 +14,7 @@
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
 import type { EventFacts } from './facts';
+import { asText, withoutUndefined } from './json';
 import type { SeverityLevel } from './severity';
 
 /** A topic's message format. */
@@ -81,10 +82,10 @@ export function renderJsonMessage(input: FormatInput, maxBytes: number): string 
     ...(facts.who ? { who: facts.who } : {}),
     what: facts.what,
     resources: facts.resources,
-    where: compact({ account: text(event.account), accountAlias: input.accountAlias, region: text(event.region) }),
+    where: withoutUndefined({ account: asText(event.account), accountAlias: input.accountAlias, region: asText(event.region) }),
     ...(facts.when ? { when: facts.when } : {}),
     ...(facts.link ? { link: facts.link } : {}),
-    event: compact({ id: event.id, source: event.source, 'detail-type': event['detail-type'], account: event.account, region: event.region, time: event.time }),
+    event: withoutUndefined({ id: event.id, source: event.source, 'detail-type': event['detail-type'], account: event.account, region: event.region, time: event.time }),
     fields: input.fields,
   };
   return fitting(doc, maxBytes);
@@ -117,14 +118,14 @@ export function renderChatMessage(input: FormatInput, maxBytes: number): string 
       title: cap(`${input.severity ? `${SEVERITY_EMOJI[input.severity]} ` : ''}${input.subject}`, CHAT_TITLE_MAX_CHARS),
       description: cap(lines.join('\n'), CHAT_DESCRIPTION_MAX_CHARS),
       nextSteps: [facts.link ? `Open it in the AWS console: ${facts.link}` : undefined, `Review rule ${input.rule.name}`].filter((s): s is string => s !== undefined),
-      keywords: [input.rule.name, text(input.event.source), input.severity, text(input.event.region)].filter((k): k is string => k !== undefined),
+      keywords: [input.rule.name, asText(input.event.source), input.severity, asText(input.event.region)].filter((k): k is string => k !== undefined),
     },
     metadata: {
       threadId: input.rule.name,
       summary: cap(input.subject, CHAT_TITLE_MAX_CHARS),
-      eventType: text(input.event['detail-type']) ?? 'event',
+      eventType: asText(input.event['detail-type']) ?? 'event',
       relatedResources: facts.resources,
-      additionalContext: compact({ rule: input.rule.name, account: text(input.event.account), region: text(input.event.region), eventId: text(input.event.id) }),
+      additionalContext: withoutUndefined({ rule: input.rule.name, account: asText(input.event.account), region: asText(input.event.region), eventId: asText(input.event.id) }),
     },
   };
   const whole = JSON.stringify(doc);
@@ -157,12 +158,4 @@ function escapeMarkdown(value: string): string {
 
 function cap(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, Math.max(0, max - 3)).replace(/[\uD800-\uDBFF]$/, '')}...`;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

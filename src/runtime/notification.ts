@@ -168,7 +168,7 @@ export function renderNotification(input: NotificationInput): Notification {
  */
 export function renderSubject(template: string | undefined, input: Omit<NotificationInput, 'subject'>): string {
   // The default names envelope fields only: a select key called `rule` or `source` does not change it.
-  const prefix = input.severity ? `[${input.severity.toUpperCase()}] ` : '';
+  const prefix = severityPrefix(input.severity);
   const fallback = () => sanitizeSubject(prefix + fillTemplate(DEFAULT_SUBJECT_TEMPLATE, { ...input, fields: {} })) || 'patchbay notification';
   if (template === undefined) return fallback();
   const filled = fillTemplate(template, input);
@@ -221,7 +221,7 @@ export function renderMessage(input: Omit<NotificationInput, 'subject'>, options
   const { rule, event, fields } = input;
   const facts = eventFacts(event, { accountAliases: input.accountAliases });
   const lines: string[] = [];
-  lines.push(renderLine(`${input.severity ? `[${input.severity.toUpperCase()}] ` : ''}${facts.summary}`));
+  lines.push(renderLine(`${severityPrefix(input.severity)}${facts.summary}`));
   if (rule.description) lines.push(renderLine(rule.description));
   lines.push(`Rule: ${rule.name}`);
   if (input.severity) lines.push(`Severity: ${input.severity}`);
@@ -291,6 +291,11 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   let end = Math.max(0, maxBytes);
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1; // never start the cut inside a multi-byte sequence
   return bytes.subarray(0, end).toString('utf8');
+}
+
+/** `[HIGH] ` for a severity, `''` without one: the prefix of the subject and of the summary line. */
+function severityPrefix(severity: SeverityLevel | undefined): string {
+  return severity ? `[${severity.toUpperCase()}] ` : '';
 }
 
 /** Who / What / Which / Where / When / Link lines; a fact the event does not give is left out. */

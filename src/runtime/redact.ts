@@ -16,18 +16,12 @@
 /** What a redacted value becomes. */
 export const REDACTED = '[REDACTED]';
 
-/** Key names (lower case) whose values are secrets wherever they appear. */
+/** Key names (lower case) whose values are secrets wherever they appear, besides those {@link SECRET_KEY_PARTS} covers. */
 export const DEFAULT_REDACTED_KEYS: readonly string[] = [
-  'password',
-  'newpassword',
-  'oldpassword',
-  'masteruserpassword',
-  'secretaccesskey',
   'sessiontoken',
   'credentials',
   'secretstring',
   'secretbinary',
-  'privatekey',
   'keymaterial',
   'clientsecret',
   'authorizationtoken',
@@ -36,8 +30,8 @@ export const DEFAULT_REDACTED_KEYS: readonly string[] = [
   'idtoken',
 ];
 
-/** Key names containing one of these (lower case) are secret too: `userPassword`, `certificatePrivateKey`, … */
-const SECRET_KEY_PARTS = ['password', 'passphrase', 'privatekey', 'secretaccesskey'];
+/** Key names containing one of these (lower case) are secret: `password`, `newPassword`, `masterUserPassword`, `certificatePrivateKey`, `secretAccessKey`, … */
+export const SECRET_KEY_PARTS: readonly string[] = ['password', 'passphrase', 'privatekey', 'secretaccesskey'];
 
 /**
  * What to redact besides the defaults (`custom.patchbay.redact`).

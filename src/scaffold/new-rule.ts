@@ -20,6 +20,7 @@
  */
 
 import { selectFields } from '../runtime/select';
+import { isRecord } from '../runtime/json';
 
 /** What to put in the file besides the event. */
 export interface NewRuleOptions {
@@ -80,7 +81,7 @@ export function deriveRule(event: unknown): DerivedRule {
       'NEW_RULE_NOT_AN_EVENT',
     );
   }
-  const detail = isObject(e.detail) ? e.detail : {};
+  const detail = isRecord(e.detail) ? e.detail : {};
   const area = areaOf(source);
   const pattern: Record<string, unknown> = { source: [source], 'detail-type': [detailType] };
   const detailPattern: Record<string, unknown> = {};
@@ -94,7 +95,7 @@ export function deriveRule(event: unknown): DerivedRule {
     if (typeof detail.eventSource === 'string') detailPattern.eventSource = [detail.eventSource];
     detailPattern.eventName = [eventName];
     rule = kebab(eventName);
-    const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+    const identity = isRecord(detail.userIdentity) ? detail.userIdentity : {};
     if (detailType === 'AWS API Call via CloudTrail') {
       const errorCode = detail.errorCode;
       if (typeof errorCode === 'string') {
@@ -105,7 +106,7 @@ export function deriveRule(event: unknown): DerivedRule {
     }
     if (detailType === 'AWS Console Sign In via CloudTrail') {
       if (identity.type === 'Root') detailPattern.userIdentity = { type: ['Root'] };
-      const outcome = isObject(detail.responseElements) ? detail.responseElements.ConsoleLogin : undefined;
+      const outcome = isRecord(detail.responseElements) ? detail.responseElements.ConsoleLogin : undefined;
       if (typeof outcome === 'string') {
         detailPattern.responseElements = { ConsoleLogin: [outcome] };
         rule = `${identity.type === 'Root' ? 'root-' : ''}${rule}-${kebab(outcome)}`;
@@ -123,7 +124,7 @@ export function deriveRule(event: unknown): DerivedRule {
     description = `${eventName} on ${typeof detail.eventSource === 'string' ? detail.eventSource : source}${typeof detail.errorCode === 'string' ? ` failing with ${detail.errorCode}` : detailType === 'AWS API Call via CloudTrail' ? ' (successful calls)' : ''}.`;
   } else if (detailType === 'Config Rules Compliance Change') {
     if (typeof detail.configRuleName === 'string') detailPattern.configRuleName = [detail.configRuleName];
-    const compliance = isObject(detail.newEvaluationResult) ? detail.newEvaluationResult.complianceType : undefined;
+    const compliance = isRecord(detail.newEvaluationResult) ? detail.newEvaluationResult.complianceType : undefined;
     if (typeof compliance === 'string') detailPattern.newEvaluationResult = { complianceType: [compliance] };
     select.resourceType = 'detail.resourceType';
     select.resource = 'detail.resourceId';
@@ -197,7 +198,7 @@ function block(value: Record<string, unknown>, depth: number): string[] {
 }
 
 function flow(value: unknown): string {
-  if (isObject(value)) return `{ ${Object.entries(value).map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(', ')} }`;
+  if (isRecord(value)) return `{ ${Object.entries(value).map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(', ')} }`;
   return scalar(value);
 }
 
@@ -210,7 +211,7 @@ function scalar(value: unknown): string {
 
 /** The first request parameter that names the resource acted on (`…Name`, `…Arn`, `…Id`, or `name`/`arn`/`id`). */
 function resourceParameter(parameters: unknown): string | undefined {
-  if (!isObject(parameters)) return undefined;
+  if (!isRecord(parameters)) return undefined;
   return Object.keys(parameters).find((key) => typeof parameters[key] === 'string' && /(^|[a-z])(name|arn|id)$/i.test(key));
 }
 
@@ -236,9 +237,6 @@ export function kebab(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;

@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import { transformInput, validateTargetInput, type TargetInput, type TransformContext } from '../../transform';
 import { writeText, type CliIo } from '../io';
 import type { CliContext } from './types';
+import { isRecord } from '../../runtime/json';
 
 /** One output line of `--jsonl`. */
 export type TransformJsonlResult = { output: string } | { delivered: false } | { error: string };
@@ -49,11 +50,11 @@ export function evaluateTransformLine(line: string): TransformJsonlResult {
   } catch (error) {
     return { error: `The input line is not JSON: ${(error as Error).message}` };
   }
-  if (!isObject(parsed)) return { error: 'The input line must be a JSON object with "event" and "input"' };
+  if (!isRecord(parsed)) return { error: 'The input line must be a JSON object with "event" and "input"' };
   const { event, input, context, targetId } = parsed;
   if (event === undefined) return { error: 'The input line has no "event"' };
-  if (!isObject(input)) return { error: 'The input line needs "input": an object with InputTransformer, InputPath or Input, or {}' };
-  if (context !== undefined && !isObject(context)) return { error: '"context" must be an object' };
+  if (!isRecord(input)) return { error: 'The input line needs "input": an object with InputTransformer, InputPath or Input, or {}' };
+  if (context !== undefined && !isRecord(context)) return { error: '"context" must be an object' };
   const config = input as TargetInput;
   const problem = validateTargetInput(config, typeof targetId === 'string' ? targetId : '<target-id>');
   if (problem) return { error: problem };
@@ -76,8 +77,4 @@ async function runTransformJsonl(io: CliIo): Promise<void> {
     }
   }
   if (batch.length > 0) await writeText(io.stdout, batch.join('\n') + '\n');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
