@@ -19,6 +19,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   new: () => (require('./new') as typeof import('./new')).registerNewCommand,
   catalog: () => (require('./catalog') as typeof import('./catalog')).registerCatalogCommand,
   diff: () => (require('./diff') as typeof import('./diff')).registerDiffCommand,
+  backtest: () => (require('./backtest') as typeof import('./backtest')).registerBacktestCommand,
 };
 
 /**
