@@ -91,6 +91,7 @@ export class RecordScanner {
     let recordStart = this.recordParts ? 0 : -1;
     let keyStart = this.keyParts ? 0 : -1;
     const n = chunk.length;
+    let nextBackslash = chunk.indexOf(BACKSLASH);
     for (let i = 0; i < n; i++) {
       const c = chunk[i];
       if (this.inString) {
@@ -98,13 +99,11 @@ export class RecordScanner {
           this.escape = false;
           continue;
         }
-        // Jump to the next quote or backslash.
-        let j = i;
-        while (j < n) {
-          const d = chunk[j];
-          if (d === QUOTE || d === BACKSLASH) break;
-          j++;
-        }
+        // Jump to the next quote or backslash (native memchr; the next backslash is cached per chunk).
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+        let j = chunk.indexOf(QUOTE, i);
+        if (j === -1) j = n;
+        if (nextBackslash !== -1 && nextBackslash < j) j = nextBackslash;
         if (j === n) {
           i = n;
           break;
