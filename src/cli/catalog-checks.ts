@@ -11,7 +11,7 @@
  * | `SAMPLE_EVENT_UNUSED` | a JSON file under `events/` is not named by any rule test |
  * | `SAMPLE_EVENT_ID_DUPLICATE` | two sample events share an `id` (EventBridge gives every event its own) |
  * | `RULE_GLOB_UNUSED` | a glob of `custom.patchbay.rules` matches no pattern file (a typo, or a renamed rule) |
- * | `CLOUDTRAIL_ENVELOPE_MISMATCH` | a `… via CloudTrail` sample's `time`, `region` or `account` differs from the record's `eventTime`, `awsRegion` or `recipientAccountId`, which EventBridge copies into the envelope |
+ * | `CLOUDTRAIL_ENVELOPE_MISMATCH` | a `… via CloudTrail` sample's `region` or `account` differs from the record's `awsRegion` or `recipientAccountId`, which EventBridge copies into the envelope, or its `time` is before `eventTime` or more than 5 minutes after it (EventBridge stamps its receive time) |
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html
  */
@@ -153,16 +153,27 @@ async function checkRule(
   return warnings;
 }
 
+/** How long after `eventTime` EventBridge may stamp a CloudTrail event's `time` (3 s in a real capture of the corpus). */
+const CLOUDTRAIL_RECEIVE_LAG_MS = 5 * 60_000;
+
+function receivedSoonAfter(time: unknown, eventTime: unknown): boolean {
+  const lag = Date.parse(String(time)) - Date.parse(String(eventTime));
+  return lag >= 0 && lag <= CLOUDTRAIL_RECEIVE_LAG_MS;
+}
+
 function checkCloudTrailEnvelope(file: string, event: Record<string, unknown>): CatalogIssue<CatalogWarningCode>[] {
   const detail = event.detail as Record<string, unknown> | undefined;
   if (!String(event['detail-type']).endsWith('via CloudTrail') || typeof detail !== 'object' || detail === null) return [];
   const issues: CatalogIssue<CatalogWarningCode>[] = [];
   for (const [envelope, record] of Object.entries(CLOUDTRAIL_ENVELOPE)) {
     if (detail[record] === undefined || event[envelope] === detail[record]) continue;
+    if (envelope === 'time' && receivedSoonAfter(event.time, detail.eventTime)) continue;
     issues.push(warning({
       code: 'CLOUDTRAIL_ENVELOPE_MISMATCH', filePath: file, pointer: `/${envelope}`,
       found: `${envelope} ${JSON.stringify(event[envelope])} but detail.${record} ${JSON.stringify(detail[record])}`,
-      allowed: `the same value: EventBridge copies detail.${record} into ${envelope}`,
+      allowed: envelope === 'time'
+        ? `detail.eventTime or up to ${CLOUDTRAIL_RECEIVE_LAG_MS / 60_000} minutes after it: EventBridge stamps time when it receives the record`
+        : `the same value: EventBridge copies detail.${record} into ${envelope}`,
     }));
   }
   return issues;

@@ -21,6 +21,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   catalog: () => (require('./catalog') as typeof import('./catalog')).registerCatalogCommand,
   diff: () => (require('./diff') as typeof import('./diff')).registerDiffCommand,
   graph: () => (require('./graph') as typeof import('./graph')).registerGraphCommand,
+  backtest: () => (require('./backtest') as typeof import('./backtest')).registerBacktestCommand,
 };
 
 /**

@@ -80,6 +80,28 @@ describe('Function: checkCatalog', () => {
     fs.rmSync(clean, { recursive: true, force: true });
   });
 
+  it.each([
+    { lag: 'stamped 3 s after eventTime (as in a real capture)', time: '2025-06-01T00:00:03Z', warned: false },
+    { lag: 'stamped at eventTime', time: '2025-06-01T00:00:00Z', warned: false },
+    { lag: 'stamped before eventTime', time: '2025-05-31T23:59:59Z', warned: true },
+    { lag: 'stamped an hour after eventTime', time: '2025-06-01T01:00:00Z', warned: true },
+  ])('judges a CloudTrail sample $lag', async ({ time, warned }) => {
+    // Prepare
+    const project = writeFixtureProject({
+      'patterns/w/resized.yml': rule.replace('detail.ownr', 'detail.owner').replace(', events/w/resized-unknown.json', '').replace('events/w/resized.json', 'events/w/resized.json, events/iam/create-user.json'),
+      'events/w/resized.json': envelope('1', 'acme.widgets', { size: 3, owner: 'ana' }),
+      'events/iam/create-user.json': { ...cloudTrailEvent, region: 'us-east-1', account: '111122223333', time },
+    });
+    const { catalog } = await loadProject(project);
+
+    // Act
+    const warnings = await checkCatalog(catalog, project);
+
+    // Assess
+    expect(warnings.filter((w) => w.code === 'CLOUDTRAIL_ENVELOPE_MISMATCH').map((w) => w.pointer)).toEqual(warned ? ['/time'] : []);
+    fs.rmSync(project, { recursive: true, force: true });
+  });
+
   it('patchbay test prints the warnings and passes; --strict fails on them; --json carries them', async () => {
     // Act
     const io = testIo(root);

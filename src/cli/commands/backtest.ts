@@ -1,0 +1,145 @@
+/**
+ * `patchbay backtest <paths...> [--since T] [--until T] [--json] [--format text|markdown] [--workers N] [--root DIR]`:
+ * stream CloudTrail log files (`{"Records": [...]}`, plain or `.json.gz`, or folders of them) through the whole
+ * catalog and report per rule what would have fired (src/backtest).
+ *
+ * Exit 0 when every file was read (records skipped for a missing eventSource/eventTime are listed, not failures),
+ * 1 when a file could not be read or is not JSON (the other files still count), 2 for an invalid catalog or path.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { BACKTEST_FORMATS, renderBacktestReport, runBacktest, type BacktestFile, type BacktestFormat } from '../../backtest';
+import { isCloudTrailFileName } from '../../cloudtrail';
+import { writeText, type CliIo } from '../io';
+import { deploymentOptions, loadProject, loadProjectOrReport, withDeploymentOptions } from '../project';
+import type { CliContext } from './types';
+
+/** Exit codes of `patchbay backtest`. */
+export const BacktestExit = { OK: 0, FILE_FAILED: 1, INVALID: 2 } as const;
+
+/** Options of `patchbay backtest`. */
+export interface BacktestCommandOptions {
+  since?: string;
+  until?: string;
+  regions?: string;
+  json?: boolean;
+  format?: BacktestFormat;
+  workers?: string;
+  root?: string;
+  stage?: string;
+  region?: string;
+  param?: string[];
+}
+
+/** Register the command on `program`. */
+export function registerBacktestCommand(program: Command, context: CliContext): void {
+  withDeploymentOptions(program.command('backtest'))
+    .description('stream CloudTrail log files (plain or .json.gz, or folders) through the rules and report how often each would have fired')
+    .argument('<paths...>', 'CloudTrail log files or directories of them')
+    .option('--since <time>', 'only records at or after this ISO 8601 time')
+    .option('--until <time>', 'only records before this ISO 8601 time')
+    .option('--regions <list>', "only events of these Regions, comma-separated (where the rules are deployed); 'deployed' = the project's provider.region; default: every Region")
+    .option('--json', 'print the report as JSON')
+    .addOption(new Option('--format <format>', 'report format').choices(BACKTEST_FORMATS).default('text'))
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--root <dir>', 'project root (where serverless.yml is)', '.')
+    .addHelpText('after', '\nExit status: 0 all files read, 1 a file could not be read, 2 invalid catalog or path.')
+    .action(async (paths: string[], options: BacktestCommandOptions) => {
+      context.exitCode = await runBacktestCommand(paths, options, context.io);
+    });
+}
+
+/** ISO 8601 instant -> the canonical form CloudTrail's eventTime uses (`2026-11-01T00:00:00Z`), or undefined. */
+function canonicalTime(value: string): string | undefined {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/**
+ * Run `patchbay backtest`.
+ * @returns the exit code (see {@link BacktestExit}).
+ */
+export async function runBacktestCommand(paths: readonly string[], options: BacktestCommandOptions, io: CliIo): Promise<number> {
+  const rootDir = path.resolve(io.cwd, options.root ?? '.');
+  const window: { since?: string; until?: string } = {};
+  for (const key of ['since', 'until'] as const) {
+    const raw = options[key];
+    if (raw === undefined) continue;
+    const time = canonicalTime(raw);
+    if (!time) {
+      io.stderr.write(`patchbay backtest: --${key} ${JSON.stringify(raw)} is not an ISO 8601 time (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)\n`);
+      return BacktestExit.INVALID;
+    }
+    window[key] = time;
+  }
+  const workers = options.workers === undefined ? undefined : Number(options.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+    io.stderr.write(`patchbay backtest: --workers ${JSON.stringify(options.workers)} must be an integer from 0 to 64\n`);
+    return BacktestExit.INVALID;
+  }
+  const project = await loadProjectOrReport(rootDir, 'backtest', io.stderr, (root) => loadProject(root, deploymentOptions(options)));
+  if (!project) return BacktestExit.INVALID;
+  let files: BacktestFile[];
+  try {
+    files = await listLogFiles(paths, io.cwd);
+  } catch (error) {
+    io.stderr.write(`patchbay backtest: ${(error as Error).message}\n`);
+    return BacktestExit.INVALID;
+  }
+  const bar = io.stderr.isTTY && !options.json ? await startProgressBar(files.length) : undefined;
+  const regions = options.regions === undefined ? undefined : options.regions.split(',').map((r) => r.trim()).filter(Boolean).map((r) => (r === 'deployed' ? project.region ?? '' : r));
+  if (regions !== undefined && (regions.length === 0 || regions.some((r) => !r || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)))) {
+    io.stderr.write(`patchbay backtest: --regions ${JSON.stringify(options.regions)} must list Region codes such as us-east-1,eu-west-1 (or 'deployed')\n`);
+    return BacktestExit.INVALID;
+  }
+  const report = await runBacktest(files, project.catalog.rules, {
+    ...window,
+    ...(regions ? { regions: regions as string[] } : {}),
+    workers,
+    maxEventPatternLengthInChars: project.catalog.config.maxEventPatternLengthInChars,
+    redact: project.catalog.config.redact,
+    accountAliases: project.catalog.config.accountAliases,
+    onProgress: bar ? ({ records, filesDone }) => bar.update(filesDone, { records }) : undefined,
+  });
+  bar?.stop();
+  await writeText(io.stdout, options.json ? `${JSON.stringify(report, null, 2)}\n` : renderBacktestReport(report, options.format ?? 'text'));
+  const fileErrors = report.skipped.filter((s) => s.index < 0);
+  for (const s of fileErrors) io.stderr.write(`patchbay backtest: ${s.file}: ${s.reason}\n`);
+  return fileErrors.length ? BacktestExit.FILE_FAILED : BacktestExit.OK;
+}
+
+async function startProgressBar(total: number): Promise<{ update(value: number, payload: object): void; stop(): void }> {
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ format: 'backtest [{bar}] {value}/{total} files | {records} records', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  bar.start(total, 0, { records: 0 });
+  return bar;
+}
+
+/**
+ * Every CloudTrail file under `paths` (`.json`, `.json.gz`, `.gz`; directories recursively, sorted), deduplicated.
+ * @throws Error naming a path that does not exist.
+ */
+export async function listLogFiles(paths: readonly string[], cwd: string): Promise<BacktestFile[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const full = path.resolve(cwd, p);
+    const stat = await fs.stat(full).catch(() => undefined);
+    if (!stat) throw new Error(`no such file or directory: ${p}`);
+    if (stat.isDirectory()) out.push(...(await walk(full)).sort());
+    else out.push(full);
+  }
+  return [...new Set(out)].map((file) => ({ path: file, display: (path.relative(cwd, file) || file).split(path.sep).join('/') }));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(full);
+      return entry.isFile() && isCloudTrailFileName(entry.name) ? [full] : [];
+    }),
+  );
+  return nested.flat();
+}
