@@ -17,6 +17,7 @@ import { describeValue, isObject } from './schema-problems';
 import { DEFAULT_BUS, TargetKind, type ProjectConfig } from './types';
 import { toPointer } from './yaml-source';
 import { parseJsonPath, validateTargetInput } from '../transform';
+import { eventsOfDocument, readSampleText } from '../cloudtrail';
 
 /** Fields every notification subject may name besides the target's select keys. */
 export const BUILT_IN_SUBJECT_FIELDS = ['rule', 'source', 'detail-type', 'account', 'region', 'time', 'id'] as const;
@@ -371,7 +372,7 @@ function checkTestEvent(context: FileContext, eventPath: string): Promise<Pick<C
 async function readTestEvent(read: ReadText, absolutePath: string, eventPath: string): Promise<Pick<CatalogIssueInput, 'code' | 'found' | 'allowed'> | undefined> {
   let text: string;
   try {
-    text = await read(absolutePath);
+    text = await readSampleText(absolutePath, read);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
@@ -387,6 +388,10 @@ async function readTestEvent(read: ReadText, absolutePath: string, eventPath: st
   }
   if (!isObject(event)) {
     return { code: CatalogIssueCode.TEST_EVENT_INVALID, found: `${eventPath} holds ${describeValue(event)}`, allowed: 'a JSON object (an EventBridge event)' };
+  }
+  const unconvertible = eventsOfDocument(event, eventPath).find((item) => 'error' in item);
+  if (unconvertible && 'error' in unconvertible) {
+    return { code: CatalogIssueCode.TEST_EVENT_INVALID, found: `${unconvertible.label}: ${unconvertible.error}`, allowed: 'an EventBridge event, a CloudTrail record, or a CloudTrail log file ({"Records": [...]}, plain or gzipped) whose records all have eventSource, eventTime, awsRegion and an account' };
   }
   return undefined;
 }

@@ -1,9 +1,12 @@
 /**
- * Find and read sample event files for `patchbay route`: explicit files, or every `*.json` under directories
- * (recursively, sorted), default `events/` of the project.
+ * Find and read sample event files for `patchbay route`: explicit files, or every `*.json` and `*.json.gz` under
+ * directories (recursively, sorted), default `events/` of the project. CloudTrail input (a single record, or a log
+ * file's `{"Records": [...]}`, plain or gzipped) becomes the events EventBridge delivers for its records
+ * (src/cloudtrail), one per record, named `file#/Records/<index>`.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { eventsOfDocument, sampleText } from '../cloudtrail';
 import { describeJsonSyntaxError } from '../pattern/json-text';
 
 /** A sample event file, read and parsed (or why it could not be). */
@@ -41,25 +44,31 @@ export async function listEventFiles(paths: readonly string[], cwd: string, root
 }
 
 /**
- * Read and parse event files (in order). A file that cannot be read or is not JSON gets an `error`.
+ * Read and parse event files (in order). A file that cannot be read or is not JSON gets an `error`; a CloudTrail
+ * log file gives one entry per record (see the module comment).
  */
 export async function readEventFiles(files: readonly string[], cwd: string, rootDir: string): Promise<EventFile[]> {
-  return Promise.all(
-    files.map(async (absolutePath): Promise<EventFile> => {
+  const perFile = await Promise.all(
+    files.map(async (absolutePath): Promise<EventFile[]> => {
       const displayPath = toDisplayPath(absolutePath, cwd, rootDir);
       let text: string;
       try {
-        text = await fs.readFile(absolutePath, 'utf8');
+        text = sampleText(await fs.readFile(absolutePath));
       } catch (error) {
-        return { absolutePath, displayPath, error: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+        return [{ absolutePath, displayPath, error: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }];
       }
+      let value: unknown;
       try {
-        return { absolutePath, displayPath, event: JSON.parse(text) };
+        value = JSON.parse(text);
       } catch {
-        return { absolutePath, displayPath, error: `not JSON: ${describeJsonSyntaxError(text)}` };
+        return [{ absolutePath, displayPath, error: `not JSON: ${describeJsonSyntaxError(text)}` }];
       }
+      return eventsOfDocument(value, displayPath).map((item) =>
+        'error' in item ? { absolutePath, displayPath: item.label, error: item.error } : { absolutePath, displayPath: item.label, event: item.event },
+      );
     }),
   );
+  return perFile.flat();
 }
 
 function toDisplayPath(absolutePath: string, cwd: string, rootDir: string): string {
@@ -74,7 +83,7 @@ async function walkJson(dir: string): Promise<string[]> {
     entries.map(async (entry) => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) return walkJson(full);
-      return entry.isFile() && entry.name.endsWith('.json') ? [full] : [];
+      return entry.isFile() && (entry.name.endsWith('.json') || entry.name.endsWith('.json.gz')) ? [full] : [];
     }),
   );
   return nested.flat();

@@ -17,6 +17,7 @@ import { renderNotification, type Notification } from '../runtime/notification';
 import { compileSelect } from '../runtime/select';
 import { compileSeverity } from '../runtime/severity';
 import { createRedactor } from '../runtime/redact';
+import { eventsOfDocument, isCloudTrailDocument, readSampleText } from '../cloudtrail';
 
 /** What a test expects of its event. */
 export type Expectation = 'match' | 'no-match';
@@ -118,9 +119,12 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
         results.push({ ...base, passed: false, error: loaded.error });
         continue;
       }
-      const result = evaluateRuleTest(rule, pattern, loaded.event, base);
-      const expectation = expected === 'match' ? rule.tests.expectations?.find((e) => e.event === file) : undefined;
-      results.push(expectation && result.passed ? checkNotification(rule, expectation, redactor.redact(loaded.event), result, catalog.config.accountAliases) : result);
+      // A CloudTrail log file is one case per record (`file#/Records/<index>`), each judged alone.
+      for (const { label, event } of loaded.events) {
+        const result = evaluateRuleTest(rule, pattern, event, { ...base, event: label });
+        const expectation = expected === 'match' ? rule.tests.expectations?.find((e) => e.event === file) : undefined;
+        results.push(expectation && result.passed ? checkNotification(rule, expectation, redactor.redact(event), result, catalog.config.accountAliases) : result);
+      }
     }
   }
   return results;
@@ -149,19 +153,36 @@ export function describeRuleTest(result: RuleTestResult): string {
   return `expected no-match, but the event is notified (pattern matched; ${notifiedBy.join(', ')})`;
 }
 
-type LoadedEvent = { event: Record<string, unknown> } | { error: string };
+type LoadedEvent = { events: Array<{ label: string; event: Record<string, unknown> }> } | { error: string };
 
 async function loadTestEvent(read: ReadText, rootDir: string, file: string): Promise<LoadedEvent> {
   let text: string;
   try {
-    text = await read(path.resolve(rootDir, file));
+    text = await readSampleText(path.resolve(rootDir, file), read);
   } catch (error) {
     return { error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}` };
   }
   try {
-    return { event: parseTestEvent(text) };
+    // CloudTrail input (a record, or a log file's Records) becomes the events EventBridge delivers for it.
+    const value = parseTestEventOrDocument(text);
+    if (!isCloudTrailDocument(value)) return { events: [{ label: file, event: parseTestEvent(value as object) }] };
+    const events: Array<{ label: string; event: Record<string, unknown> }> = [];
+    for (const item of eventsOfDocument(value, file)) {
+      if ('error' in item) throw new Error(`${item.label}: ${item.error}`);
+      events.push({ label: item.label, event: parseTestEvent(item.event as object) });
+    }
+    return { events };
   } catch (error) {
     return { error: `${file}: ${describeError(error)}` };
+  }
+}
+
+/** The parsed JSON of a sample; text that is not JSON throws parseTestEvent's error ("the event is not JSON: …"). */
+function parseTestEventOrDocument(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return parseTestEvent(text);
   }
 }
 

@@ -4,3 +4,4 @@
  */
 export * from './convert';
 export * from './read';
+export * from './documents';
