@@ -26,7 +26,10 @@ import { InputIssueCode } from './input-issue-codes';
  * | `TEST_EVENT_NOT_FOUND` | a file of `tests.match`/`tests.no-match` does not exist |
  * | `TEST_EVENT_INVALID` | a test event file is not a JSON object |
  * | `SCHEDULE_NOT_ON_DEFAULT_BUS` | a schedule rule names a custom bus (EventBridge runs schedules on the default bus only) |
- * | `SCHEDULE_WITH_TESTS` | a schedule rule has sample-event tests (it has no pattern to test) |
+ * | `SCHEDULE_WITH_TESTS` | a schedule rule has sample-event tests (`match`/`no-match`: it has no pattern to test; `fires` tests its schedule) |
+ * | `SCHEDULE_INVALID` | a schedule expression EventBridge refuses (`rate(0 minutes)`, `rate(5 minute)`, `cron(bad)`, a five-field cron, ? in neither or both day fields, a value out of range) |
+ * | `SCHEDULE_STATE_INVALID` | a schedule rule with state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS |
+ * | `FIRES_WITHOUT_SCHEDULE` | `tests.fires` or `tests.after` on a pattern rule |
  * | `CONFIG_INVALID` | `custom.patchbay` in serverless.yml does not follow its schema |
  * | `EVENT_PATTERN_TOO_LARGE` | an event pattern (with its replay exclusion) is over the "Event pattern size" quota (`maxEventPatternLengthInChars`) |
  * | `EVENT_PATTERN_TOO_COMPLEX` | a `wildcard` keeps more matching states alive than EventBridge allows ("Rule is too complex") |
@@ -66,6 +69,9 @@ export const CatalogIssueCode = {
   TEST_EVENT_INVALID: 'TEST_EVENT_INVALID',
   SCHEDULE_NOT_ON_DEFAULT_BUS: 'SCHEDULE_NOT_ON_DEFAULT_BUS',
   SCHEDULE_WITH_TESTS: 'SCHEDULE_WITH_TESTS',
+  SCHEDULE_INVALID: 'SCHEDULE_INVALID',
+  SCHEDULE_STATE_INVALID: 'SCHEDULE_STATE_INVALID',
+  FIRES_WITHOUT_SCHEDULE: 'FIRES_WITHOUT_SCHEDULE',
   CONFIG_INVALID: 'CONFIG_INVALID',
   EVENT_PATTERN_TOO_LARGE: 'EVENT_PATTERN_TOO_LARGE',
   EVENT_PATTERN_TOO_COMPLEX: 'EVENT_PATTERN_TOO_COMPLEX',

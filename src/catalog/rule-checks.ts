@@ -17,6 +17,7 @@ import { describeValue, isObject } from './schema-problems';
 import { DEFAULT_BUS, TargetKind, type ProjectConfig } from './types';
 import { toPointer } from './yaml-source';
 import { parseJsonPath, validateTargetInput } from '../transform';
+import { parseSchedule, ScheduleError } from '../schedule';
 import { eventsOfDocument, readSampleText } from '../cloudtrail';
 
 /** Fields every notification subject may name besides the target's select keys. */
@@ -92,12 +93,33 @@ export async function checkSemantics(context: FileContext, document: Record<stri
         allowed: `schedules run on the default bus only: remove bus or set it to "${DEFAULT_BUS}"`,
       });
     }
-    if (document.tests !== undefined) {
+    try {
+      parseSchedule(document.schedule);
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      report({
+        code: CatalogIssueCode.SCHEDULE_INVALID,
+        pointer: '/schedule',
+        found: error.message,
+        allowed: 'rate(value unit) with a positive whole value and minute/minutes, hour/hours, day/days (singular for 1), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one of the day fields',
+      });
+    }
+    if (document.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') {
+      report({
+        code: CatalogIssueCode.SCHEDULE_STATE_INVALID,
+        pointer: '/state',
+        found: 'state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS on a schedule rule',
+        allowed: 'ENABLED or DISABLED: the CloudTrail state applies to event patterns only',
+      });
+    }
+    const tests = isObject(document.tests) ? document.tests : undefined;
+    const eventTests = tests ? ['match', 'no-match'].filter((key) => tests[key] !== undefined) : [];
+    if (eventTests.length) {
       report({
         code: CatalogIssueCode.SCHEDULE_WITH_TESTS,
-        pointer: '/tests',
+        pointer: `/tests/${eventTests[0]}`,
         found: 'sample-event tests on a schedule rule',
-        allowed: 'tests only on pattern rules: remove tests',
+        allowed: 'tests: { fires: [...] } (its next firings) on a schedule rule; match and no-match on pattern rules',
       }, true);
     }
     if (document.excludeReplays === true) {
@@ -108,6 +130,13 @@ export async function checkSemantics(context: FileContext, document: Record<stri
         allowed: 'pattern rules only (replays never trigger schedules): remove excludeReplays',
       }, true);
     }
+  } else if (isObject(document.tests) && (document.tests.fires !== undefined || document.tests.after !== undefined)) {
+    report({
+      code: CatalogIssueCode.FIRES_WITHOUT_SCHEDULE,
+      pointer: document.tests.fires !== undefined ? '/tests/fires' : '/tests/after',
+      found: 'schedule tests (fires/after) on a pattern rule',
+      allowed: 'fires and after on schedule rules only; match and no-match on pattern rules',
+    }, true);
   }
 
   if (Array.isArray(document.targets)) {

@@ -89,5 +89,6 @@ function testsOf(tests: Record<string, unknown>): RuleDefinition['tests'] {
     expectations.push(expectation);
   });
   const noMatch = [...((tests['no-match'] as string[] | undefined) ?? [])];
-  return expectations.length ? { match, noMatch, expectations } : { match, noMatch };
+  const schedule = Array.isArray(tests.fires) ? { fires: [...(tests.fires as string[])], ...(typeof tests.after === 'string' ? { after: tests.after } : {}) } : undefined;
+  return { match, noMatch, ...(expectations.length ? { expectations } : {}), ...(schedule ? { schedule } : {}) };
 }

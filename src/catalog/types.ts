@@ -187,7 +187,13 @@ export interface RuleDefinition {
    * Project-relative paths of sample events that must / must not be notified; `expectations` holds what the
    * notification of a `match` event must say, for the cases that state it.
    */
-  tests: { match: string[]; noMatch: string[]; expectations?: NotificationExpectation[] };
+  tests: {
+    match: string[];
+    noMatch: string[];
+    expectations?: NotificationExpectation[];
+    /** Schedule rules: the firings `patchbay test` checks (`tests.fires`), after `tests.after` when given. */
+    schedule?: { fires: string[]; after?: string };
+  };
 }
 
 /**

@@ -18,9 +18,10 @@ import { compileSelect } from '../runtime/select';
 import { compileSeverity } from '../runtime/severity';
 import { createRedactor } from '../runtime/redact';
 import { eventsOfDocument, isCloudTrailDocument, readSampleText } from '../cloudtrail';
+import { nextFirings, parseSchedule } from '../schedule';
 
-/** What a test expects of its event. */
-export type Expectation = 'match' | 'no-match';
+/** What a test expects of its event; `fires` for a schedule rule's firings. */
+export type Expectation = 'match' | 'no-match' | 'fires';
 
 /** The outcome of one target's filter for one event. */
 export interface TargetFilterOutcome {
@@ -60,6 +61,8 @@ export interface RuleTestResult {
    * (`subject: expected "…", rendered "…"`); an empty list when everything agreed.
    */
   notification?: { target?: string; subject?: string; mismatches: string[] };
+  /** For a schedule rule's `fires` test: the firings listed, and the ones the schedule gives (same count). */
+  fires?: { after?: string; expected: string[]; computed: string[] };
 }
 
 /** Counts of a test run. */
@@ -95,6 +98,10 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
   for (const rule of catalog.rules) for (const file of [...rule.tests.match, ...rule.tests.noMatch]) void load(file);
   const results: RuleTestResult[] = [];
   for (const rule of catalog.rules) {
+    if (rule.schedule !== undefined && rule.tests.schedule) {
+      results.push(evaluateFiresTest(rule, rule.schedule, rule.tests.schedule));
+      continue;
+    }
     const cases: Array<[string, Expectation]> = [
       ...rule.tests.match.map((file): [string, Expectation] => [file, 'match']),
       ...rule.tests.noMatch.map((file): [string, Expectation] => [file, 'no-match']),
@@ -130,6 +137,27 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
   return results;
 }
 
+/**
+ * A schedule rule's `fires` test: with `after`, the listed instants must be exactly the next firings after it;
+ * without, they must be consecutive firings (a cron: the next ones after the first; a rate: one period apart).
+ */
+function evaluateFiresTest(rule: RuleDefinition, expression: string, test: { fires: string[]; after?: string }): RuleTestResult {
+  const base = { rule: rule.name, filePath: rule.filePath, event: expression, expected: 'fires' as const, targets: [] };
+  const canonical = (t: string): string => new Date(t).toISOString().replace(/\.000Z$/, 'Z');
+  try {
+    const schedule = parseSchedule(expression);
+    const expected = test.fires.map(canonical);
+    let computed: string[];
+    if (test.after !== undefined) computed = nextFirings(schedule, test.after, expected.length);
+    else if (schedule.kind === 'rate') computed = expected.length ? [expected[0], ...nextFirings(schedule, expected[0], expected.length - 1)] : [];
+    else computed = nextFirings(schedule, new Date(Date.parse(expected[0]) - 1000), expected.length);
+    const fires = { ...(test.after !== undefined ? { after: test.after } : {}), expected, computed };
+    return { ...base, fires, passed: isDeepStrictEqual(expected, computed) };
+  } catch (error) {
+    return { ...base, passed: false, error: describeError(error) };
+  }
+}
+
 /** Passed and failed counts. */
 export function summarizeRuleTests(results: readonly RuleTestResult[]): RuleTestSummary {
   const passed = results.filter((result) => result.passed).length;
@@ -142,6 +170,12 @@ export function summarizeRuleTests(results: readonly RuleTestResult[]): RuleTest
  */
 export function describeRuleTest(result: RuleTestResult): string {
   if (result.error !== undefined) return `error: ${result.error}`;
+  if (result.fires) {
+    const { expected, computed, after } = result.fires;
+    if (result.passed) return `fires ${expected.length === 1 ? 'at' : `${expected.length} times:`} ${expected.join(', ')}`;
+    const first = expected.findIndex((t, i) => t !== computed[i]);
+    return `expected firing ${first + 1} at ${expected[first]}, but the schedule fires ${computed[first] ? `at ${computed[first]}` : 'no more'}${after ? ` (after ${after})` : ''}; its firings: ${computed.join(', ') || 'none'}`;
+  }
   if (result.notification?.mismatches.length) return `notified, but the notification differs: ${result.notification.mismatches.join('; ')}`;
   const notifiedBy = result.targets.filter((t) => t.notified).map((t) => (t.filter ? `target ${t.target}'s filter is true` : `target ${t.target} has no filter`));
   if (result.expected === 'match') {

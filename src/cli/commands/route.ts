@@ -39,6 +39,10 @@ import { routeEventBridgeTargets, targetDeliveryPolicy, type EventBridgeDelivery
 import { listEventFiles, readEventFiles, type EventFile } from '../event-files';
 import { writeText, type CliIo } from '../io';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type ReceivedNotification } from '../local-sns';
+import { rulePhysicalName } from '../../compiler/logical-ids';
+import { nextFirings, parseSchedule } from '../../schedule';
+import { SCHEDULED_EVENT } from '../../runtime/delivery';
+import { randomUUID } from 'node:crypto';
 import { deploymentOptions, loadProject, loadProjectOrReport, targetedFunctions, withDeploymentOptions } from '../project';
 import type { CliContext } from './types';
 
@@ -68,6 +72,8 @@ export interface RouteOptions {
   json?: boolean;
   /** One line per event. */
   quiet?: boolean;
+  /** Route the Scheduled Event that this schedule rule's firing delivers, instead of event files. */
+  schedule?: string;
 }
 
 /** Target kinds `--target-kind` takes. */
@@ -118,6 +124,7 @@ export function registerRouteCommand(program: Command, context: CliContext): voi
     .option('--rule <name>', 'only this rule (e.g. iam-root-login)')
     .option('--json', 'print one JSON document (RouteJsonDocument) instead of text')
     .option('--quiet', 'print one line per event')
+    .option('--schedule <rule>', "deliver the Scheduled Event of this schedule rule's next firing to its function targets (instead of event files)")
     .addHelpText('after', '\nExit status: 0 all routed, 1 an event or notification failed, 2 invalid catalog or path.')
     .action(async (paths: string[], options: RouteOptions) => {
       context.exitCode = await runRoute(paths, options, context.io);
@@ -149,15 +156,27 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
   const project = await loadProjectOrReport(rootDir, 'route', io.stderr, (root) => loadProject(root, deploymentOptions(options)));
   if (!project) return RouteExit.INVALID;
   const { stage } = project;
-  let files: string[];
-  try {
-    files = await listEventFiles(paths, io.cwd, project.rootDir);
-  } catch (error) {
-    io.stderr.write(`patchbay route: ${(error as Error).message}\n`);
-    return RouteExit.INVALID;
-  }
-  const events = await readEventFiles(files, io.cwd, project.rootDir);
   const { catalog } = project;
+  let events: EventFile[];
+  if (options.schedule !== undefined) {
+    const rule = catalog.rules.find((r) => r.name === options.schedule);
+    if (!rule || rule.schedule === undefined) {
+      const schedules = catalog.rules.filter((r) => r.schedule !== undefined).map((r) => r.name);
+      io.stderr.write(`patchbay route: --schedule ${JSON.stringify(options.schedule)} is not a schedule rule (schedule rules: ${schedules.join(', ') || 'none'})\n`);
+      return RouteExit.INVALID;
+    }
+    options = { ...options, rule: rule.name };
+    events = scheduledDeliveries(rule, { service: catalog.config.service, stage, region: project.region });
+  } else {
+    let files: string[];
+    try {
+      files = await listEventFiles(paths, io.cwd, project.rootDir);
+    } catch (error) {
+      io.stderr.write(`patchbay route: ${(error as Error).message}\n`);
+      return RouteExit.INVALID;
+    }
+    events = await readEventFiles(files, io.cwd, project.rootDir);
+  }
   const manifests = targetedFunctions(catalog).map((functionName) =>
     buildManifest(catalog, { service: catalog.config.service, stage, functionName }),
   );
@@ -225,6 +244,30 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
     snsClient?.destroy();
     await sns?.close();
   }
+}
+
+/**
+ * What a schedule rule's next firing delivers to each of its function targets: the Scheduled Event EventBridge sends
+ * (`source` aws.events, `detail-type` Scheduled Event, the rule's ARN in `resources`, `detail` {}), wrapped in the
+ * input transformer envelope the deployed rule's targets get.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+ */
+function scheduledDeliveries(rule: { name: string; schedule?: string; targets: ReadonlyArray<{ id: string; kind: string }> }, context: { service: string; stage: string; region: string }): EventFile[] {
+  const time = nextFirings(parseSchedule(rule.schedule ?? ''), new Date(), 1)[0] ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ruleArnName = rulePhysicalName(context.service, context.stage, rule.name);
+  const event = {
+    version: '0',
+    id: randomUUID(),
+    ...SCHEDULED_EVENT,
+    account: LOCAL_ACCOUNT_ID,
+    time,
+    region: context.region,
+    resources: [`arn:aws:events:${context.region}:${LOCAL_ACCOUNT_ID}:rule/${ruleArnName}`],
+    detail: {},
+  };
+  return rule.targets
+    .filter((target) => target.kind === 'function')
+    .map((target) => ({ absolutePath: '', displayPath: `schedule ${rule.name} ${rule.schedule} at ${time} (target ${target.id})`, event: { patchbay: { rule: rule.name, target: target.id, ruleArnName }, event } }));
 }
 
 async function routeEventFile(

@@ -150,8 +150,8 @@ export function formatRuleTestReport(
     result.rule,
     result.event,
     result.expected,
-    result.pattern === undefined ? 'error' : String(result.pattern),
-    formatFilterCell(result),
+    result.fires ? 'schedule' : result.pattern === undefined ? 'error' : String(result.pattern),
+    result.fires ? '-' : formatFilterCell(result),
     result.passed ? 'PASS' : 'FAIL',
   ]);
   const failures = results.filter((result) => !result.passed);
@@ -212,7 +212,7 @@ function testAnnotation(result: RuleTestResult, catalog: { rules: { name: string
   const rule = catalog.rules.find((r) => r.name === result.rule);
   const list = result.expected === 'match' ? 'match' : 'no-match';
   const index = rule ? (result.expected === 'match' ? rule.tests.match : rule.tests.noMatch).indexOf(result.event) : -1;
-  const at = index >= 0 ? catalog.locate?.(result.filePath, `/tests/${list}/${index}`) : undefined;
+  const at = result.expected === 'fires' ? catalog.locate?.(result.filePath, '/tests/fires') : index >= 0 ? catalog.locate?.(result.filePath, `/tests/${list}/${index}`) : undefined;
   return {
     level: 'error',
     file: result.filePath,
