@@ -57,7 +57,8 @@ export async function runBacktest(files: readonly BacktestFile[], rules: readonl
     shares.map(
       (share, w) =>
         new Promise<BacktestTallyData>((resolve, reject) => {
-          const worker = new Worker(workerEntry(), { workerData: { files: share, rules, options: tallyOptions } });
+          // Small heaps: a worker holds one record at a time and its tallies, so V8 need not grow (bounded RSS).
+          const worker = new Worker(workerEntry(), { workerData: { files: share, rules, options: tallyOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 } });
           worker.on('message', (message: WorkerMessage) => {
             if (message.kind === 'progress') {
               progress[w] = message;

@@ -28,7 +28,6 @@ import { InputIssueCode } from './input-issue-codes';
  * | `SCHEDULE_NOT_ON_DEFAULT_BUS` | a schedule rule names a custom bus (EventBridge runs schedules on the default bus only) |
  * | `SCHEDULE_WITH_TESTS` | a schedule rule has sample-event tests (`match`/`no-match`: it has no pattern to test; `fires` tests its schedule) |
  * | `SCHEDULE_INVALID` | a schedule expression EventBridge refuses (`rate(0 minutes)`, `rate(5 minute)`, `cron(bad)`, a five-field cron, ? in neither or both day fields, a value out of range) |
- * | `SCHEDULE_STATE_INVALID` | a schedule rule with state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS |
  * | `FIRES_WITHOUT_SCHEDULE` | `tests.fires` or `tests.after` on a pattern rule |
  * | `CONFIG_INVALID` | `custom.patchbay` in serverless.yml does not follow its schema |
  * | `EVENT_PATTERN_TOO_LARGE` | an event pattern (with its replay exclusion) is over the "Event pattern size" quota (`maxEventPatternLengthInChars`) |
@@ -70,7 +69,6 @@ export const CatalogIssueCode = {
   SCHEDULE_NOT_ON_DEFAULT_BUS: 'SCHEDULE_NOT_ON_DEFAULT_BUS',
   SCHEDULE_WITH_TESTS: 'SCHEDULE_WITH_TESTS',
   SCHEDULE_INVALID: 'SCHEDULE_INVALID',
-  SCHEDULE_STATE_INVALID: 'SCHEDULE_STATE_INVALID',
   FIRES_WITHOUT_SCHEDULE: 'FIRES_WITHOUT_SCHEDULE',
   CONFIG_INVALID: 'CONFIG_INVALID',
   EVENT_PATTERN_TOO_LARGE: 'EVENT_PATTERN_TOO_LARGE',

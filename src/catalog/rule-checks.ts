@@ -104,14 +104,6 @@ export async function checkSemantics(context: FileContext, document: Record<stri
         allowed: 'rate(value unit) with a positive whole value and minute/minutes, hour/hours, day/days (singular for 1), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one of the day fields',
       });
     }
-    if (document.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') {
-      report({
-        code: CatalogIssueCode.SCHEDULE_STATE_INVALID,
-        pointer: '/state',
-        found: 'state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS on a schedule rule',
-        allowed: 'ENABLED or DISABLED: the CloudTrail state applies to event patterns only',
-      });
-    }
     const tests = isObject(document.tests) ? document.tests : undefined;
     const eventTests = tests ? ['match', 'no-match'].filter((key) => tests[key] !== undefined) : [];
     if (eventTests.length) {
