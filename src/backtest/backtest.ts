@@ -57,7 +57,7 @@ export interface RuleTally {
   actors: Record<string, number>;
   resources: Record<string, number>;
   /** The subject of the first notification, with when it happened (to keep the earliest when merging). */
-  sample?: { time: string; subject: string; file: string; index: number };
+  sample?: { time: string; subject: string; message: string; file: string; index: number };
 }
 
 /** Counts of a set of files (one worker's), serialisable. */
@@ -78,8 +78,8 @@ export interface BacktestRuleReport {
   byDay: Record<string, number>;
   topActors: Array<{ arn: string; count: number }>;
   topResources: Array<{ resource: string; count: number }>;
-  /** The rendered subject of one notification (the earliest), or null when nothing was notified. */
-  sample: { subject: string; file: string; index: number } | null;
+  /** One notification (the earliest) as the notify function renders it (secrets redacted), or null when none. */
+  sample: { subject: string; message: string; file: string; index: number } | null;
 }
 
 /**
@@ -203,12 +203,12 @@ export class BacktestTally {
         }
       }
       if (notifying && (!tally.sample || event.time < tally.sample.time)) {
-        tally.sample = { time: event.time, subject: this.subjectOf(rule, notifying, event as unknown as Record<string, unknown>), file, index };
+        tally.sample = { time: event.time, ...this.render(rule, notifying, event as unknown as Record<string, unknown>), file, index };
       }
     }
   }
 
-  private subjectOf(rule: BacktestRule, target: BacktestRule['targets'][number], raw: Record<string, unknown>): string {
+  private render(rule: BacktestRule, target: BacktestRule['targets'][number], raw: Record<string, unknown>): { subject: string; message: string } {
     try {
       const event = this.redactor.redact(raw) as Record<string, unknown>;
       const severity = compileSeverity(rule.severity as never).evaluate(event);
@@ -219,9 +219,10 @@ export class BacktestTally {
         subject: target.notify?.subject,
         ...(severity ? { severity } : {}),
         ...(this.options.accountAliases ? { accountAliases: this.options.accountAliases } : {}),
-      }).subject;
+      });
     } catch (error) {
-      return `(cannot render: ${(error as Error).message})`;
+      const text = `(cannot render: ${(error as Error).message})`;
+      return { subject: text, message: text };
     }
   }
 }
@@ -288,7 +289,7 @@ export function finishBacktestReport(rules: readonly BacktestRule[], tallies: re
       byDay: Object.fromEntries(Object.entries(t.byDay).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       topActors: top(t.actors).map(([arn, count]) => ({ arn, count })),
       topResources: top(t.resources).map(([resource, count]) => ({ resource, count })),
-      sample: t.sample ? { subject: t.sample.subject, file: t.sample.file, index: t.sample.index } : null,
+      sample: t.sample ? { subject: t.sample.subject, message: t.sample.message, file: t.sample.file, index: t.sample.index } : null,
     });
   }
   report.rules.sort((a, b) => b.notified - a.notified || b.matched - a.matched || (a.rule < b.rule ? -1 : 1));

@@ -43,7 +43,12 @@ export function renderBacktestReport(report: BacktestReport, format: BacktestFor
     lines.push(`  by day: ${days(r.byDay)}`);
     if (r.topActors.length) lines.push(`  top actors: ${r.topActors.map((a) => `${a.arn} (${a.count})`).join(', ')}`);
     if (r.topResources.length) lines.push(`  top resources: ${r.topResources.map((a) => `${a.resource} (${a.count})`).join(', ')}`);
-    if (r.sample) lines.push(`  sample: ${r.sample.subject}`);
+    if (r.sample) {
+      lines.push(`  sample: ${r.sample.subject}`);
+      // The notification's headline; --json carries the whole rendered message.
+      const headline = r.sample.message.split('\n')[0].trim();
+      if (headline) lines.push(`    ${headline}`);
+    }
   }
   if (report.rules.length) lines.push('');
   lines.push(`never fired (${report.neverFired.length}): ${report.neverFired.join(', ') || 'none'}`);

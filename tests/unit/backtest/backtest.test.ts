@@ -121,7 +121,7 @@ describe('Command: patchbay backtest', () => {
       byDay: { '2015-05-04': 1 },
       topActors: [{ arn: 'arn:aws:sts::111122223333:assumed-role/users/bob', count: 1 }],
       topResources: [],
-      sample: { subject: expect.stringContaining('Table deleted'), file: 'logs/2015/a.json', index: 0 },
+      sample: { subject: expect.stringContaining('Table deleted'), message: expect.stringContaining('Rule: dynamodb-delete-table'), file: 'logs/2015/a.json', index: 0 },
     });
     expect(report.rules.find((r) => r.rule === 'signin-failed')?.byDay).toEqual({ '2022-11-10': 2 });
   });
