@@ -88,6 +88,9 @@ describe('Depth limits (MAX_NESTING_DEPTH = 1,000)', () => {
     expect(textNestsDeeperThan(padded(`{"a":"${'{'.repeat(3000)}"}`))).toBe(false);
     expect(textNestsDeeperThan(padded(`{"a":"\\"${'['.repeat(3000)}"}`))).toBe(false);
     expect(textNestsDeeperThan(padded(nest(1001, '1')))).toBe(true);
+    expect(textNestsDeeperThan(padded(nest(1000, '1')))).toBe(false);
+    // More opening brackets than the limit, none deep: the native count lets them through to the exact scan.
+    expect(textNestsDeeperThan(`[${'[{}],'.repeat(1500)}[]]`)).toBe(false);
     expect([textNestsDeeperThan(nest(3, '1'), 2), textNestsDeeperThan(nest(3, '1'), 3)]).toEqual([true, false]);
   });
 
