@@ -22,6 +22,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => RegisterCommand>> = 
   diff: () => (require('./diff') as typeof import('./diff')).registerDiffCommand,
   graph: () => (require('./graph') as typeof import('./graph')).registerGraphCommand,
   backtest: () => (require('./backtest') as typeof import('./backtest')).registerBacktestCommand,
+  athena: () => (require('./athena') as typeof import('./athena')).registerAthenaCommand,
 };
 
 /**
