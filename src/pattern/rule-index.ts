@@ -75,10 +75,20 @@ interface Predicate {
 
 interface RuleEntry<Id> {
   readonly id: Id;
-  readonly slot: number;
   /** Insertion order, kept when a rule is replaced. */
   readonly seq: number;
+  group: Group<Id>;
+}
+
+/**
+ * The rules sharing one pattern (equal branches, however written): indexed and verified once, under one slot.
+ * `members` are in insertion order.
+ */
+interface Group<Id> {
+  readonly signature: string;
+  readonly slot: number;
   readonly branches: number[];
+  readonly members: RuleEntry<Id>[];
 }
 
 interface BranchInfo {
@@ -111,6 +121,15 @@ const FIRST_REKEY_AT = 64;
  */
 export class RuleIndex<Id> {
   private readonly rules = new Map<Id, RuleEntry<Id>>();
+  /** Groups by pattern signature; `groupOf[slot]` by slot. */
+  private readonly groups = new Map<string, Group<Id>>();
+  private groupOf: (Group<Id> | undefined)[] = [];
+  /** Groups with more than one member: while 0, a slot stands for exactly one rule. */
+  private sharedGroups = 0;
+  /** Rule id by insertion order (seq), for expanding groups; scratch keys for their merge. */
+  private idOfSeq: Id[] = [];
+  private seqKeys = new Float64Array(64);
+  /** Per slot: the id and insertion order of its (first) member. */
   private ruleIds: Id[] = [];
   private ruleSeq: number[] = [];
   private readonly freeRuleSlots: number[] = [];
@@ -169,11 +188,49 @@ export class RuleIndex<Id> {
    */
   add(id: Id, pattern: EventPattern): void {
     const existing = this.rules.get(id);
-    if (existing !== undefined) this.detach(existing);
-    const slot = existing?.slot ?? this.allocRuleSlot();
-    const rule: RuleEntry<Id> = { id, slot, seq: existing?.seq ?? this.nextSeq++, branches: [] };
-    this.ruleIds[slot] = id;
-    this.ruleSeq[slot] = rule.seq;
+    const seq = existing?.seq ?? this.nextSeq++;
+    if (existing !== undefined) {
+      this.leaveGroup(existing);
+      this.slotsInOrder = false; // the rule keeps its place in the order, maybe not its slot
+    }
+    const signature = patternSignature(pattern);
+    let group = this.groups.get(signature);
+    if (group === undefined) {
+      group = this.createGroup(signature, pattern);
+    } else {
+      if (group.members.length === 1) this.sharedGroups++;
+    }
+    const rule: RuleEntry<Id> = { id, seq, group };
+    // Members in insertion order (a replaced rule keeps its seq, so it may go before others).
+    let at = group.members.length;
+    while (at > 0 && group.members[at - 1].seq > seq) at--;
+    group.members.splice(at, 0, rule);
+    this.idOfSeq[seq] = id;
+    this.ruleIds[group.slot] = group.members[0].id;
+    this.ruleSeq[group.slot] = group.members[0].seq;
+    this.rules.set(id, rule);
+    if (this.groups.size >= this.rekeyAt) {
+      this.rekeyAll();
+      this.rekeyAt = this.groups.size * 2;
+    }
+  }
+
+  /** Remove rule `id`; false when it was not there. */
+  remove(id: Id): boolean {
+    const rule = this.rules.get(id);
+    if (rule === undefined) return false;
+    this.leaveGroup(rule);
+    this.rules.delete(id);
+    delete this.idOfSeq[rule.seq];
+    return true;
+  }
+
+  /** Index a new pattern under a fresh slot. */
+  private createGroup(signature: string, pattern: EventPattern): Group<Id> {
+    const slot = this.allocRuleSlot();
+    const group: Group<Id> = { signature, slot, branches: [], members: [] };
+    this.groups.set(signature, group);
+    this.groupOf[slot] = group;
     for (const conditions of pattern.branches) {
       for (const c of conditions) this.pathIndexOf(c.path).noteCondition(c, 1);
     }
@@ -182,25 +239,28 @@ export class RuleIndex<Id> {
       const branchSlot = this.allocBranchSlot();
       this.branches[branchSlot] = branch;
       this.branchRule[branchSlot] = slot;
-      rule.branches.push(branchSlot);
+      group.branches.push(branchSlot);
       this.setKey(branchSlot, this.chooseKey(branch));
     }
-    this.rules.set(id, rule);
-    if (this.rules.size >= this.rekeyAt) {
-      this.rekeyAll();
-      this.rekeyAt = this.rules.size * 2;
-    }
+    return group;
   }
 
-  /** Remove rule `id`; false when it was not there. */
-  remove(id: Id): boolean {
-    const rule = this.rules.get(id);
-    if (rule === undefined) return false;
-    this.detach(rule);
-    this.rules.delete(id);
-    this.ruleIds[rule.slot] = undefined as Id;
-    this.freeRuleSlots.push(rule.slot);
-    return true;
+  /** Take `rule` out of its group; the last member out takes the pattern out of the index. */
+  private leaveGroup(rule: RuleEntry<Id>): void {
+    const group = rule.group;
+    const members = group.members;
+    members.splice(members.indexOf(rule), 1);
+    if (members.length === 1) this.sharedGroups--;
+    if (members.length > 0) {
+      this.ruleIds[group.slot] = members[0].id;
+      this.ruleSeq[group.slot] = members[0].seq;
+      return;
+    }
+    this.detach(group);
+    this.groups.delete(group.signature);
+    this.groupOf[group.slot] = undefined;
+    this.ruleIds[group.slot] = undefined as Id;
+    this.freeRuleSlots.push(group.slot);
   }
 
   /** True when rule `id` is present. */
@@ -308,15 +368,38 @@ export class RuleIndex<Id> {
       }
     }
 
-    // 3. Insertion order: rule slots are in that order unless slots were reused.
+    this.event = undefined;
+    this.flat = undefined;
+    // 3. Every member of each matched group, in insertion order: slots are in that order unless slots were
+    //    reused or rules replaced, and while no pattern is shared a slot is one rule.
+    if (this.sharedGroups > 0) return this.expandGroups(count);
     if (count > 1) {
       if (this.slotsInOrder) matched.subarray(0, count).sort();
       else this.sortBySeq(count);
     }
     const ids = new Array<Id>(count);
     for (let i = 0; i < count; i++) ids[i] = this.ruleIds[matched[i]];
-    this.event = undefined;
-    this.flat = undefined;
+    return ids;
+  }
+
+  /** The members of the first `count` matched groups, by insertion order (seq), merged with a native numeric sort. */
+  private expandGroups(count: number): Id[] {
+    const matched = this.matched;
+    const groupOf = this.groupOf;
+    let total = 0;
+    for (let i = 0; i < count; i++) total += groupOf[matched[i]]!.members.length;
+    if (this.seqKeys.length < total) this.seqKeys = new Float64Array(Math.max(total, 2 * this.seqKeys.length));
+    const keys = this.seqKeys;
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      const members = groupOf[matched[i]]!.members;
+      for (let j = 0; j < members.length; j++) keys[n++] = members[j].seq;
+    }
+    const sorted = keys.subarray(0, n);
+    if (count > 1) sorted.sort();
+    const ids = new Array<Id>(n);
+    const idOfSeq = this.idOfSeq;
+    for (let i = 0; i < n; i++) ids[i] = idOfSeq[sorted[i]];
     return ids;
   }
 
@@ -561,7 +644,7 @@ export class RuleIndex<Id> {
     for (const predicate of this.predicates) {
       if (predicate !== undefined) predicate.score = this.keyScore(predicate.matchers, predicate.kind, this.pathById[predicate.pathId]!);
     }
-    for (const rule of this.rules.values()) {
+    for (const rule of this.groups.values()) {
       for (const b of rule.branches) {
         const branch = this.branches[b]!;
         const key = this.chooseKey(branch);
@@ -574,7 +657,7 @@ export class RuleIndex<Id> {
 
   // ---- bookkeeping ---------------------------------------------------------------------------------------
 
-  private detach(rule: RuleEntry<Id>): void {
+  private detach(rule: Group<Id>): void {
     for (const b of rule.branches) {
       const branch = this.branches[b]!;
       this.clearKey(b);
@@ -629,6 +712,11 @@ export class RuleIndex<Id> {
     }
     return slot;
   }
+}
+
+/** A pattern's branches as one string: equal for patterns that match the same events by the same conditions. */
+function patternSignature(pattern: EventPattern): string {
+  return [...new Set(pattern.branches.map((branch) => branch.map(conditionSignature).sort().join('\u0002')))].sort().join('\u0003');
 }
 
 /** Keys of these kinds are not hit by a value: they are decided whenever their path has a leaf. */

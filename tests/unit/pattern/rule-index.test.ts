@@ -89,6 +89,29 @@ describe('Class: RuleIndex', () => {
       expect(index.size).toBe(2);
     });
 
+    it('indexes a pattern once for every rule that has it, however written, and reports each rule in insertion order', () => {
+      // Prepare: rules 0, 2 and 4 share one pattern (written three ways), 1 and 3 another.
+      const index = indexOf(
+        { source: ['a', 'b'], detail: { x: [1] } },
+        { source: ['a'] },
+        { detail: { x: [1] }, source: ['b', 'a'] },
+        { source: ['a'] },
+        { $or: [{ source: ['a'], detail: { x: [1] } }, { source: ['b'], detail: { x: [1] } }] },
+      );
+
+      // Act / Assess
+      expect(index.match({ source: 'a', detail: { x: 1 } })).toEqual([0, 1, 2, 3, 4]);
+      expect(index.match({ source: 'b', detail: { x: 1 } })).toEqual([0, 2, 4]);
+      index.remove(2);
+      index.add(1, parseEventPattern({ source: ['b'], detail: { x: [1] } })); // keeps its place, joins no group
+      expect(index.match({ source: 'b', detail: { x: 1 } })).toEqual([0, 1, 4]);
+      index.remove(0);
+      index.remove(4);
+      expect(index.match({ source: 'b', detail: { x: 1 } })).toEqual([1]);
+      expect(index.match({ source: 'a' })).toEqual([3]);
+      expect(index.size).toBe(2);
+    });
+
     it('forgets fields no rule names any more', () => {
       const index = indexOf({ detail: { x: ['1'] } });
       index.remove(0);
