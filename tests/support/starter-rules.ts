@@ -8,16 +8,26 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export const STARTER_RULES: Readonly<Record<string, string>> = {
-  'cloudtrail-trail-changed': 'patterns/cloudtrail/trail-changed.yml',
+  'cis-4-1-unauthorized-api-calls': 'patterns/cis/4-1-unauthorized-api-calls.yml',
+  'cis-4-10-security-group-changes': 'patterns/cis/4-10-security-group-changes.yml',
+  'cis-4-11-network-acl-changes': 'patterns/cis/4-11-network-acl-changes.yml',
+  'cis-4-12-network-gateway-changes': 'patterns/cis/4-12-network-gateway-changes.yml',
+  'cis-4-13-route-table-changes': 'patterns/cis/4-13-route-table-changes.yml',
+  'cis-4-14-vpc-changes': 'patterns/cis/4-14-vpc-changes.yml',
+  'cis-4-15-organizations-changes': 'patterns/cis/4-15-organizations-changes.yml',
+  'cis-4-16-security-hub-changes': 'patterns/cis/4-16-security-hub-changes.yml',
+  'cis-4-2-console-sign-in-without-mfa': 'patterns/cis/4-2-console-sign-in-without-mfa.yml',
+  'cis-4-3-root-account-usage': 'patterns/cis/4-3-root-account-usage.yml',
+  'cis-4-4-iam-policy-changes': 'patterns/cis/4-4-iam-policy-changes.yml',
+  'cis-4-5-cloudtrail-changes': 'patterns/cis/4-5-cloudtrail-changes.yml',
+  'cis-4-6-console-authentication-failures': 'patterns/cis/4-6-console-authentication-failures.yml',
+  'cis-4-7-kms-key-disabled-or-deletion-scheduled': 'patterns/cis/4-7-kms-key-disabled-or-deletion-scheduled.yml',
+  'cis-4-8-s3-bucket-policy-changes': 'patterns/cis/4-8-s3-bucket-policy-changes.yml',
+  'cis-4-9-config-changes': 'patterns/cis/4-9-config-changes.yml',
   'config-rule-non-compliant': 'patterns/config/rule-non-compliant.yml',
   'dynamodb-delete-table': 'patterns/dynamodb/delete-table.yml',
   'ec2-instance-stopped-or-terminated': 'patterns/ec2/instance-stopped-or-terminated.yml',
   'ec2-security-group-open-to-world': 'patterns/ec2/security-group-open-to-world.yml',
-  'iam-policy-attached': 'patterns/iam/policy-attached.yml',
-  'kms-key-deletion-scheduled': 'patterns/kms/key-deletion-scheduled.yml',
-  's3-bucket-permissions-changed': 'patterns/s3/bucket-permissions-changed.yml',
-  'signin-failed-sign-in': 'patterns/signin/failed-sign-in.yml',
-  'signin-root-sign-in': 'patterns/signin/root-sign-in.yml',
 };
 
 /** The starter rules whose pattern file is still in `rootDir` (default: this repository), sorted. */
