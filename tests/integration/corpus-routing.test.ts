@@ -113,6 +113,10 @@ const WITHOUT_CORPUS_EVENT: Record<string, string> = {
   'cis-4-14-vpc-changes': 'no VPC or peering call in the corpus',
   'cis-4-15-organizations-changes': "the corpus's only Organizations record, LeaveOrganization, was refused (CIS 4.1)",
   'cis-4-16-security-hub-changes': 'no Security Hub configuration call in the corpus',
+  'self-protection-eventbridge-rule-changed': 'no EventBridge API call in the corpus',
+  'self-protection-eventbridge-bus-changed': 'no EventBridge API call in the corpus',
+  'self-protection-sns-topic-changed': 'no SNS API call in the corpus',
+  'self-protection-cloudtrail-trail-stopped': "the corpus's trails are not patchbay's (stratus-red-team-*, test-trail)",
 };
 
 /** Files the runtime rejects as input (not an EventBridge event: detail-type is an array). */

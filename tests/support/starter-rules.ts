@@ -28,6 +28,10 @@ export const STARTER_RULES: Readonly<Record<string, string>> = {
   'dynamodb-delete-table': 'patterns/dynamodb/delete-table.yml',
   'ec2-instance-stopped-or-terminated': 'patterns/ec2/instance-stopped-or-terminated.yml',
   'ec2-security-group-open-to-world': 'patterns/ec2/security-group-open-to-world.yml',
+  'self-protection-cloudtrail-trail-stopped': 'patterns/self-protection/cloudtrail-trail-stopped.yml',
+  'self-protection-eventbridge-bus-changed': 'patterns/self-protection/eventbridge-bus-changed.yml',
+  'self-protection-eventbridge-rule-changed': 'patterns/self-protection/eventbridge-rule-changed.yml',
+  'self-protection-sns-topic-changed': 'patterns/self-protection/sns-topic-changed.yml',
 };
 
 /** The starter rules whose pattern file is still in `rootDir` (default: this repository), sorted. */
