@@ -62,8 +62,8 @@ const EXPECTED: Record<string, string[]> = {
   'cloudtrail-api-call/iam-detachrolepolicy-iamuser.json': ['cis-4-4-iam-policy-changes'],
   // AttachUserPolicy / AttachRolePolicy of arn:aws:iam::aws:policy/AdministratorAccess: 4.4's filter leaves them to the
   // AdministratorAccess detection.
-  'cloudtrail-records/stratus-iam-attachuserpolicy-admin.json': [],
-  'cloudtrail-records/stratus-iam-attachrolepolicy.json': [],
+  'cloudtrail-records/stratus-iam-attachuserpolicy-admin.json': ['detections-iam-administrator-access-attached'],
+  'cloudtrail-records/stratus-iam-attachrolepolicy.json': ['detections-iam-administrator-access-attached'],
   // CreateRole, CreateUser, DeleteRolePermissionsBoundary: not in the benchmark's list of policy calls.
   'cloudtrail-api-call/iam-createrole-iamuser.json': [],
 
@@ -96,6 +96,28 @@ const EXPECTED: Record<string, string[]> = {
   'config/realcapture-compliance-change-noncompliant-s3-requiredtags.json': ['config-rule-non-compliant'],
   'config/nzism-compliance-change-compliant-lambda-public-access.json': [],
 
+  // ModifyImageAttribute adding launchPermission group "all": the AMI is public. CreateImage: not a sharing call.
+  'cloudtrail-api-call/ec2-modifyimageattribute-public-ami.json': ['detections-snapshot-or-ami-shared'],
+  'cloudtrail-api-call/ec2-createimage.json': [],
+
+  // GuardDuty sample findings, severity 5, not archived: medium (4 to 6.9).
+  'guardduty/custodian-ec2-c2-dns-sample.json': ['detections-guardduty-finding-medium'],
+  'guardduty/custodian-iamuser-torcaller-sample.json': ['detections-guardduty-finding-medium'],
+  // Security Hub: INFORMATIONAL and MEDIUM findings, a custom action and insight results: none is a CRITICAL/HIGH
+  // imported finding.
+  'securityhub/asr-findings-imported-afsbp-ec2.7.json': [],
+  'securityhub/asr-findings-imported-cis-1.4.json': [],
+  'securityhub/custodian-custom-action-guardduty-consolelogin.json': [],
+  'securityhub/custodian-insight-results.json': [],
+  // Access Analyzer: an ACTIVE finding, bucket readable by account 999988887777 (cross-account, not public).
+  'other-aws/access-analyzer-finding.json': ['detections-access-analyzer-public-or-cross-account'],
+  // AWS Health: a scheduled change (instance retirement) and an account notification, not issues.
+  'health/custodian-ec2-retirement-scheduled.json': [],
+  'health/docs-ec2-odcr-underutilization.json': [],
+  // CloudTrail Insights on autoscaling and SSM calls: the burst rule takes Secrets Manager insights only.
+  'cloudtrail-records/insight-start-apicallrate.json': [],
+  'cloudtrail-records/insight-start-ssm-updateinstanceinformation.json': [],
+
   // An ECS event whose detail has an eventName: only rules without a source would match it (4.1 and 4.3 have none,
   // but require detail-type AWS API Call via CloudTrail / Console Sign In).
   'other-aws/ecs-service-action-steady-state-has-eventName.json': [],
@@ -117,6 +139,20 @@ const WITHOUT_CORPUS_EVENT: Record<string, string> = {
   'self-protection-eventbridge-bus-changed': 'no EventBridge API call in the corpus',
   'self-protection-sns-topic-changed': 'no SNS API call in the corpus',
   'self-protection-cloudtrail-trail-stopped': "the corpus's trails are not patchbay's (stratus-red-team-*, test-trail)",
+  'detections-guardduty-detector-disabled': 'no GuardDuty API call in the corpus',
+  'detections-vpc-flow-logs-deleted': 'no DeleteFlowLogs record in the corpus',
+  'detections-s3-block-public-access-weakened': 'no S3 Block Public Access call in the corpus',
+  'detections-ebs-default-encryption-disabled': 'no DisableEbsEncryptionByDefault record in the corpus',
+  'detections-iam-access-key-created': 'no CreateAccessKey record in the corpus',
+  'detections-iam-login-profile-changed': 'no CreateLoginProfile / UpdateLoginProfile record in the corpus',
+  'detections-iam-identity-provider-changed': 'no SAML or OIDC provider call in the corpus',
+  'detections-opt-in-region-enabled': 'no EnableRegion record in the corpus',
+  'detections-lambda-function-publicly-invokable': 'no Lambda API call in the corpus',
+  'detections-secrets-manager-get-secret-value-burst': "the corpus's Insights events are about autoscaling and SSM",
+  'detections-secrets-manager-get-secret-value-by-user': 'no Secrets Manager call in the corpus',
+  'detections-guardduty-finding-high': "the corpus's GuardDuty findings are severity 5 (medium)",
+  'detections-security-hub-finding-critical-or-high': "the corpus's imported findings are INFORMATIONAL and MEDIUM",
+  'detections-health-issue': "the corpus's Health events are a scheduled change and an account notification",
 };
 
 /** Files the runtime rejects as input (not an EventBridge event: detail-type is an array). */
