@@ -46,11 +46,12 @@ const EXPECTED: Record<string, string[]> = {
   // and *UnauthorizedOperation only).
   'cloudtrail-records/cloudtrail-updatetrail-error-trailnotfound.json': [],
 
-  // Security group ingress: every successful AuthorizeSecurityGroupIngress is a CIS 4.10 change. 0.0.0.0/0 and ::/0
-  // on TCP port 55 only: open-to-world's pattern matches, its port filter does not.
+  // Security group ingress: a successful AuthorizeSecurityGroupIngress is a CIS 4.10 change, unless it opens SSH, RDP
+  // or all traffic to a /0 network: then ec2-security-group-open-to-world reports it instead. 0.0.0.0/0 and ::/0 on
+  // TCP port 55 only: open-to-world's pattern matches, its port filter does not, so 4.10 notifies.
   'cloudtrail-api-call/ec2-authorizesecuritygroupingress-0.0.0.0-0-port55.json': ['cis-4-10-security-group-changes'],
   // Flat CidrIp form, TCP 22; the anonymizer wrote 0.0.0.0/0 as "208.236.235.254/0", which is still a /0 network.
-  'cloudtrail-records/stratus-ec2-authorizesecuritygroupingress-port22.json': ['cis-4-10-security-group-changes', 'ec2-security-group-open-to-world'],
+  'cloudtrail-records/stratus-ec2-authorizesecuritygroupingress-port22.json': ['ec2-security-group-open-to-world'],
   // RunInstances refused with Client.UnauthorizedOperation: CIS 4.1.
   'cloudtrail-records/stratus-ec2-runinstances-unauthorizedoperation.json': ['cis-4-1-unauthorized-api-calls'],
   // LeaveOrganization refused (AccessDenied): a refusal (4.1), not an Organizations change (4.15 takes successes).
