@@ -125,8 +125,8 @@ function changeCatalog(project: string): void {
     '  - function: notify',
     '',
   ].join('\n'));
-  fs.rmSync(path.join(project, 'patterns/s3/bucket-permissions-changed.yml'));
-  fs.rmSync(path.join(project, 'patterns/kms/key-deletion-scheduled.yml'));
+  fs.rmSync(path.join(project, 'patterns/cis/4-8-s3-bucket-policy-changes.yml'));
+  fs.rmSync(path.join(project, 'patterns/cis/4-7-kms-key-disabled-or-deletion-scheduled.yml'));
   const edited = path.join(project, 'patterns/dynamodb/delete-table.yml');
   const text = fs.readFileSync(edited, 'utf8');
   const changed = text.replace(/description: .*/, 'description: A DynamoDB table was deleted (our wording).').replace(/topic: security/, 'topic: operations').replace(/subject: .*/, 'subject: "Table {table} is gone"');
@@ -154,7 +154,7 @@ describe("A user's catalog changes in a copy of the project", () => {
     expect({ code: run.code, tail: run.code === 0 ? '' : run.output.slice(-4000) }).toEqual({ code: 0, tail: '' });
     expect(run.output).toMatch(/^guardduty-high-severity-finding +events\/guardduty\/finding-high\.json +match +true +no filter +PASS$/m);
     expect(run.output).toMatch(/^iam-root-access-key-created +events\/iam\/create-access-key-user\.json +no-match +false +- +PASS$/m);
-    expect(run.output).not.toMatch(/kms-key-deletion-scheduled/);
+    expect(run.output).not.toMatch(/cis-4-7-kms-key-disabled-or-deletion-scheduled/);
     expect(run.output).toMatch(/^events\/kms\/schedule-key-deletion\.json: warning: a sample event no rule test names; .*\[SAMPLE_EVENT_UNUSED\]$/m);
     expect(run.output).toMatch(/^patchbay test: \d+ passed, 0 failed, \d+ warnings$/m);
     expect(run.output).toMatch(/^Tests: +\d+ passed, \d+ total$/m);
