@@ -19,6 +19,8 @@ export interface EventFile {
   event?: unknown;
   /** Why the file could not be used. */
   error?: string;
+  /** `route --schedule`: the Scheduled Event of this rule's firing, which its sns and eventBus targets receive. */
+  scheduled?: { rule: string; event: Record<string, unknown> };
 }
 
 /**

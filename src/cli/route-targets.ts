@@ -56,6 +56,8 @@ export interface EventBridgeRoutingOptions {
   region: string;
   rule?: string;
   /** The bus the event is put on; default: each rule's own bus (the sample event is put there). */
+  /** A schedule rule that fires: it delivers `event` (its Scheduled Event) without a pattern to match. */
+  scheduledRule?: string;
 }
 
 /** The retry policy and dead-letter queue of a target, as compiled. */
@@ -86,7 +88,8 @@ export function routeEventBridgeTargets(catalog: Catalog, event: unknown, option
   const deliveries: EventBridgeDelivery[] = [];
   for (const rule of catalog.rules) {
     if (options.rule !== undefined && rule.name !== options.rule) continue;
-    if (!ruleMatches(rule, event)) continue;
+    const fires = options.scheduledRule === rule.name && rule.schedule !== undefined && rule.state !== RuleState.DISABLED;
+    if (!fires && !ruleMatches(rule, event)) continue;
     for (const target of rule.targets) {
       if (target.kind === 'sns') deliveries.push(snsDelivery(catalog, rule, target, event, buses, options));
       else if (target.kind === 'eventBus') deliveries.push(eventBusDelivery(catalog, rule, target, event, buses, receivers));

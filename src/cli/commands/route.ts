@@ -219,9 +219,15 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 
     const reports: EventReport[] = [];
     for (const file of events) {
-      const report = await routeEventFile(file, wantFunctions ? manifests : [], { snsClient: client, env });
+      // A schedule rule without function targets: only its sns and eventBus targets receive the firing.
+      const eventBridgeOnly = file.scheduled !== undefined && !(typeof file.event === 'object' && file.event !== null && 'patchbay' in file.event);
+      const report = await routeEventFile(file, wantFunctions && !eventBridgeOnly ? manifests : [], { snsClient: client, env });
       if (options.rule !== undefined) report.results = report.results.filter((r) => r.rule === options.rule);
-      if (file.error === undefined && options.targetKind !== 'function') {
+      if (file.scheduled) {
+        report.eventBridge = options.targetKind === 'function' ? [] : routeEventBridgeTargets(catalog, file.scheduled.event, { stage, region, rule: file.scheduled.rule, scheduledRule: file.scheduled.rule }).filter(
+          (d) => options.targetKind === undefined || d.kind === options.targetKind,
+        );
+      } else if (file.error === undefined && options.targetKind !== 'function') {
         report.eventBridge = routeEventBridgeTargets(catalog, file.event, { stage, region, ...(options.rule !== undefined ? { rule: options.rule } : {}) }).filter(
           (d) => options.targetKind === undefined || d.kind === options.targetKind,
         );
@@ -253,7 +259,9 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
  */
 function scheduledDeliveries(rule: { name: string; schedule?: string; targets: ReadonlyArray<{ id: string; kind: string }> }, context: { service: string; stage: string; region: string }): EventFile[] {
-  const time = nextFirings(parseSchedule(rule.schedule ?? ''), new Date(), 1)[0] ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The next firing after now (a rate rule taken as created at the start of this minute), to the second.
+  const now = Math.floor(Date.now() / 60_000) * 60_000;
+  const time = nextFirings(parseSchedule(rule.schedule ?? ''), new Date(now), 1)[0] ?? new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const ruleArnName = rulePhysicalName(context.service, context.stage, rule.name);
   const event = {
     version: '0',
@@ -265,9 +273,13 @@ function scheduledDeliveries(rule: { name: string; schedule?: string; targets: R
     resources: [`arn:aws:events:${context.region}:${LOCAL_ACCOUNT_ID}:rule/${ruleArnName}`],
     detail: {},
   };
-  return rule.targets
-    .filter((target) => target.kind === 'function')
-    .map((target) => ({ absolutePath: '', displayPath: `schedule ${rule.name} ${rule.schedule} at ${time} (target ${target.id})`, event: { patchbay: { rule: rule.name, target: target.id, ruleArnName }, event } }));
+  const label = `schedule ${rule.name} ${rule.schedule} at ${time}`;
+  const functionTargets = rule.targets.filter((target) => target.kind === 'function');
+  const entries: EventFile[] = functionTargets.map((target) => ({ absolutePath: '', displayPath: `${label} (target ${target.id})`, event: { patchbay: { rule: rule.name, target: target.id, ruleArnName }, event } }));
+  // The sns and eventBus targets receive the Scheduled Event itself: shown once, with the first entry.
+  if (entries.length === 0) entries.push({ absolutePath: '', displayPath: label, event: {} });
+  entries[0].scheduled = { rule: rule.name, event };
+  return entries;
 }
 
 async function routeEventFile(
@@ -303,7 +315,9 @@ async function routeEventFile(
 /** Render what happened to one event: matched rules, then each notification. */
 function formatEventReport(report: EventReport, via: string, local: boolean, policyOf: (rule: string, target: string) => TargetDeliveryPolicy | undefined): string {
   const lines = [``, `== ${report.file.displayPath}`];
-  const event = report.file.event as Record<string, unknown> | undefined;
+  const given = report.file.event as Record<string, unknown> | undefined;
+  // A delivered envelope ({ patchbay, event }) or a schedule's firing: show the EventBridge event inside.
+  const event = report.file.scheduled?.event ?? (given && typeof given === 'object' && 'patchbay' in given ? (given.event as Record<string, unknown>) : given);
   if (event && typeof event === 'object' && !Array.isArray(event)) {
     lines.push(`   event:   ${String(event.source)} | ${String(event['detail-type'])} | account ${String(event.account)} | ${String(event.region)}`);
   }
