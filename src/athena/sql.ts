@@ -125,23 +125,17 @@ export function evaluateSql(sql: Sql, row: Row): boolean | null {
       return true;
     case 'false':
       return false;
-    case 'and': {
-      let unknown = false;
-      for (const a of sql.args) {
-        const v = evaluateSql(a, row);
-        if (v === false) return false;
-        if (v === null) unknown = true;
-      }
-      return unknown ? null : true;
-    }
+    case 'and':
     case 'or': {
+      // AND stops at the first false, OR at the first true; an unknown operand leaves the rest unknown.
+      const decisive = sql.op === 'or';
       let unknown = false;
       for (const a of sql.args) {
         const v = evaluateSql(a, row);
-        if (v === true) return true;
+        if (v === decisive) return decisive;
         if (v === null) unknown = true;
       }
-      return unknown ? null : false;
+      return unknown ? null : !decisive;
     }
     case 'not': {
       const v = evaluateSql(sql.arg, row);

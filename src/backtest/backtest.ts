@@ -11,10 +11,9 @@
 import { convertCloudTrailRecord, readCloudTrailFile, reachesRuleState, type DeliveryAssumptions } from '../cloudtrail';
 import { parseEventPattern, RuleIndex } from '../pattern';
 import { compileFilter, type CompiledFilter } from '../runtime/filter';
-import { renderNotification } from '../runtime/notification';
+import { renderTargetNotification } from '../runtime/preview';
 import { createRedactor } from '../runtime/redact';
-import { compileSelect } from '../runtime/select';
-import { compileSeverity } from '../runtime/severity';
+import { compileSeverity, type SeveritySpec } from '../runtime/severity';
 
 /** The part of a rule a backtest needs (a catalog RuleDefinition fits; plain data, so workers can receive it). */
 export interface BacktestRule {
@@ -210,16 +209,15 @@ export class BacktestTally {
 
   private render(rule: BacktestRule, target: BacktestRule['targets'][number], raw: Record<string, unknown>): { subject: string; message: string } {
     try {
-      const event = this.redactor.redact(raw) as Record<string, unknown>;
-      const severity = compileSeverity(rule.severity as never).evaluate(event);
-      return renderNotification({
+      const { notification } = renderTargetNotification({
         rule: { name: rule.name, description: rule.description },
-        event,
-        fields: compileSelect(target.select).evaluate(event),
+        severity: compileSeverity(rule.severity as SeveritySpec | undefined),
+        select: target.select,
         subject: target.notify?.subject,
-        ...(severity ? { severity } : {}),
+        event: this.redactor.redact(raw) as Record<string, unknown>,
         ...(this.options.accountAliases ? { accountAliases: this.options.accountAliases } : {}),
       });
+      return notification;
     } catch (error) {
       const text = `(cannot render: ${(error as Error).message})`;
       return { subject: text, message: text };

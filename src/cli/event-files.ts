@@ -19,8 +19,11 @@ export interface EventFile {
   event?: unknown;
   /** Why the file could not be used. */
   error?: string;
-  /** `route --schedule`: the Scheduled Event of this rule's firing, which its sns and eventBus targets receive. */
-  scheduled?: { rule: string; event: Record<string, unknown> };
+  /**
+   * `route --schedule`: the Scheduled Event of this rule's firing, which its sns and eventBus targets receive;
+   * `eventBridgeOnly` when the rule has no function target (then `event` is not routed through the functions).
+   */
+  scheduled?: { rule: string; event: Record<string, unknown>; eventBridgeOnly?: true };
 }
 
 /**
@@ -39,7 +42,7 @@ export async function listEventFiles(paths: readonly string[], cwd: string, root
     } catch {
       throw new Error(`no such file or directory: ${path.relative(cwd, root) || root}`);
     }
-    if (stat.isDirectory()) files.push(...(await walkJson(root)).sort());
+    if (stat.isDirectory()) files.push(...(await walkFiles(root, isSampleFileName)).sort());
     else files.push(root);
   }
   return [...new Set(files)];
@@ -79,14 +82,21 @@ function toDisplayPath(absolutePath: string, cwd: string, rootDir: string): stri
   return (inside ? fromRoot : path.relative(cwd, absolutePath) || absolutePath).split(path.sep).join('/');
 }
 
-async function walkJson(dir: string): Promise<string[]> {
+/**
+ * Every file under `dir` (recursively, unsorted) whose name `accept` takes.
+ * @throws what `fs.readdir` throws for `dir` (ENOENT, ENOTDIR, EACCES).
+ * @example await walkFiles('/logs', (name) => name.endsWith('.json.gz')); // ['/logs/2026/11/a.json.gz', …]
+ */
+export async function walkFiles(dir: string, accept: (name: string) => boolean): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map(async (entry) => {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return walkJson(full);
-      return entry.isFile() && (entry.name.endsWith('.json') || entry.name.endsWith('.json.gz')) ? [full] : [];
+      if (entry.isDirectory()) return walkFiles(full, accept);
+      return entry.isFile() && accept(entry.name) ? [full] : [];
     }),
   );
   return nested.flat();
 }
+
+const isSampleFileName = (name: string): boolean => name.endsWith('.json') || name.endsWith('.json.gz');

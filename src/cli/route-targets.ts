@@ -54,8 +54,8 @@ export type EventBridgeDelivery = SnsDelivery | EventBusDelivery;
 export interface EventBridgeRoutingOptions {
   stage: string;
   region: string;
+  /** Only this rule. The event is put on each rule's own bus (where the sample event is put). */
   rule?: string;
-  /** The bus the event is put on; default: each rule's own bus (the sample event is put there). */
   /** A schedule rule that fires: it delivers `event` (its Scheduled Event) without a pattern to match. */
   scheduledRule?: string;
 }

@@ -13,12 +13,13 @@ import type { Catalog, NotificationExpectation, RuleDefinition } from '../catalo
 import { readText, type ReadText } from '../catalog/read-text';
 import { matchEventPattern, parseEventPattern, parseTestEvent, PatternError, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
-import { renderNotification, type Notification } from '../runtime/notification';
-import { compileSelect } from '../runtime/select';
+import type { Notification } from '../runtime/notification';
+import { renderTargetNotification } from '../runtime/preview';
 import { compileSeverity } from '../runtime/severity';
 import { createRedactor } from '../runtime/redact';
-import { eventsOfDocument, isCloudTrailDocument, readSampleText } from '../cloudtrail';
+import { eventsOfDocument, readSampleText } from '../cloudtrail';
 import { nextFirings, parseSchedule } from '../schedule';
+import { canonicalInstant } from './time';
 
 /** What a test expects of its event; `fires` for a schedule rule's firings. */
 export type Expectation = 'match' | 'no-match' | 'fires';
@@ -143,10 +144,9 @@ export async function runRuleTests(catalog: Catalog, rootDir: string, options: {
  */
 function evaluateFiresTest(rule: RuleDefinition, expression: string, test: { fires: string[]; after?: string }): RuleTestResult {
   const base = { rule: rule.name, filePath: rule.filePath, event: expression, expected: 'fires' as const, targets: [] };
-  const canonical = (t: string): string => new Date(t).toISOString().replace(/\.000Z$/, 'Z');
   try {
     const schedule = parseSchedule(expression);
-    const expected = test.fires.map(canonical);
+    const expected = test.fires.map((t) => canonicalInstant(t) ?? t);
     let computed: string[];
     if (test.after !== undefined) computed = nextFirings(schedule, test.after, expected.length);
     else if (schedule.kind === 'rate') computed = expected.length ? [expected[0], ...nextFirings(schedule, expected[0], expected.length - 1)] : [];
@@ -198,10 +198,8 @@ async function loadTestEvent(read: ReadText, rootDir: string, file: string): Pro
   }
   try {
     // CloudTrail input (a record, or a log file's Records) becomes the events EventBridge delivers for it.
-    const value = parseTestEventOrDocument(text);
-    if (!isCloudTrailDocument(value)) return { events: [{ label: file, event: parseTestEvent(value as object) }] };
     const events: Array<{ label: string; event: Record<string, unknown> }> = [];
-    for (const item of eventsOfDocument(value, file)) {
+    for (const item of eventsOfDocument(parseTestEventOrDocument(text), file)) {
       if ('error' in item) throw new Error(`${item.label}: ${item.error}`);
       events.push({ label: item.label, event: parseTestEvent(item.event as object) });
     }
@@ -258,16 +256,14 @@ function checkNotification(rule: RuleDefinition, expectation: NotificationExpect
   let fields: Record<string, unknown>;
   let notification: Notification;
   try {
-    fields = compileSelect(target.select).evaluate(event);
-    const severity = compileSeverity(rule.severity).evaluate(event);
-    notification = renderNotification({
+    ({ notification, fields } = renderTargetNotification({
       rule: { name: rule.name, description: rule.description },
-      event,
-      fields,
+      severity: compileSeverity(rule.severity),
+      select: target.select,
       subject: target.notify?.subject,
-      ...(severity ? { severity } : {}),
+      event,
       ...(accountAliases ? { accountAliases } : {}),
-    });
+    }));
   } catch (error) {
     return { ...result, passed: false, error: `notification of target ${target.id}: ${describeError(error)}` };
   }

@@ -12,9 +12,8 @@ import type { Catalog, RuleDefinition, TargetDefinition } from '../catalog';
 import { matchEventPattern, parseEventPattern, type EventPattern } from '../pattern';
 import { compileFilter } from '../runtime/filter';
 import { isRecord } from '../runtime/json';
-import { renderNotification } from '../runtime/notification';
+import { renderTargetNotification } from '../runtime/preview';
 import { createRedactor } from '../runtime/redact';
-import { compileSelect } from '../runtime/select';
 import { compileSeverity, type CompiledSeverity } from '../runtime/severity';
 
 /** One changed field of a rule: `pattern detail.eventName: + DeleteBackup`, `state: ENABLED -> DISABLED`. */
@@ -222,15 +221,14 @@ function outcomeOf(rule: RuleDefinition, target: TargetDefinition, event: Record
   try {
     if (!compileFilter(target.filter).test(event)) return `${target.id}: filtered out`;
     if (!target.notify) return `${target.id}: no notify.topic`;
-    const level = severity.evaluate(shown);
-    const { subject } = renderNotification({
+    const { subject } = renderTargetNotification({
       rule: { name: rule.name, description: rule.description },
-      event: shown,
-      fields: compileSelect(target.select).evaluate(shown),
+      severity,
+      select: target.select,
       subject: target.notify.subject,
-      ...(level ? { severity: level } : {}),
+      event: shown,
       ...(accountAliases ? { accountAliases } : {}),
-    });
+    }).notification;
     return `${target.id} (${target.notify.topic}): ${JSON.stringify(subject)}`;
   } catch (error) {
     return `${target.id}: fails (${(error as Error).message})`;

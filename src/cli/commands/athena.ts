@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { cloudTrailTableDdl, ruleQuery, type Dialect } from '../../athena';
 import { writeText, type CliIo } from '../io';
+import { canonicalInstant } from '../time';
 import { deploymentOptions, loadProject, loadProjectOrReport, withDeploymentOptions } from '../project';
 import type { CliContext } from './types';
 
@@ -49,11 +50,6 @@ export function registerAthenaCommand(program: Command, context: CliContext): vo
     });
 }
 
-const iso = (value: string): string | undefined => {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
-};
-
 /**
  * Run `patchbay athena`.
  * @returns 0, or 2 for an invalid catalog or option (the message on stderr names it).
@@ -70,7 +66,7 @@ export async function runAthenaCommand(options: AthenaCommandOptions, io: CliIo)
   const window: { since?: string; until?: string } = {};
   for (const key of ['since', 'until'] as const) {
     if (options[key] === undefined) continue;
-    const time = iso(options[key]!);
+    const time = canonicalInstant(options[key]!);
     if (!time) return fail(`--${key} ${JSON.stringify(options[key])} is not an ISO 8601 time`);
     window[key] = time;
   }

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BACKTEST_FORMATS, BacktestTally, finishBacktestReport, renderBacktestReport, runBacktest, type BacktestFile, type BacktestFormat } from '../../backtest';
 import { isCloudTrailFileName } from '../../cloudtrail';
+import { walkFiles } from '../event-files';
 import { writeText, type CliIo } from '../io';
+import { canonicalInstant } from '../time';
 import { deploymentOptions, loadProject, loadProjectOrReport, withDeploymentOptions } from '../project';
 import type { CliContext } from './types';
 
@@ -53,11 +55,6 @@ export function registerBacktestCommand(program: Command, context: CliContext): 
     });
 }
 
-/** ISO 8601 instant -> the canonical form CloudTrail's eventTime uses (`2026-11-01T00:00:00Z`), or undefined. */
-function canonicalTime(value: string): string | undefined {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
-}
 
 /**
  * Run `patchbay backtest`.
@@ -69,7 +66,7 @@ export async function runBacktestCommand(paths: readonly string[], options: Back
   for (const key of ['since', 'until'] as const) {
     const raw = options[key];
     if (raw === undefined) continue;
-    const time = canonicalTime(raw);
+    const time = canonicalInstant(raw);
     if (!time) {
       io.stderr.write(`patchbay backtest: --${key} ${JSON.stringify(raw)} is not an ISO 8601 time (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)\n`);
       return BacktestExit.INVALID;
@@ -181,20 +178,9 @@ export async function listLogFiles(paths: readonly string[], cwd: string): Promi
     const full = path.resolve(cwd, p);
     const stat = await fs.stat(full).catch(() => undefined);
     if (!stat) throw new Error(`no such file or directory: ${p}`);
-    if (stat.isDirectory()) out.push(...(await walk(full)).sort());
+    if (stat.isDirectory()) out.push(...(await walkFiles(full, isCloudTrailFileName)).sort());
     else out.push(full);
   }
   return [...new Set(out)].map((file) => ({ path: file, display: (path.relative(cwd, file) || file).split(path.sep).join('/') }));
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return walk(full);
-      return entry.isFile() && isCloudTrailFileName(entry.name) ? [full] : [];
-    }),
-  );
-  return nested.flat();
-}

@@ -20,6 +20,7 @@
  * Exit 0 when every event was routed (and, locally, every notification delivered), 1 when an event could not be
  * read or routed or a notification failed, 2 for an invalid catalog or a missing path.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Option, type Command } from 'commander';
@@ -42,7 +43,7 @@ import { DEFAULT_DELIVERY_TIMEOUT_MS, startLocalSns, type LocalSns, type Receive
 import { rulePhysicalName } from '../../compiler/logical-ids';
 import { nextFirings, parseSchedule } from '../../schedule';
 import { SCHEDULED_EVENT } from '../../runtime/delivery';
-import { randomUUID } from 'node:crypto';
+import { isoSeconds } from '../time';
 import { deploymentOptions, loadProject, loadProjectOrReport, targetedFunctions, withDeploymentOptions } from '../project';
 import type { CliContext } from './types';
 
@@ -219,9 +220,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 
     const reports: EventReport[] = [];
     for (const file of events) {
-      // A schedule rule without function targets: only its sns and eventBus targets receive the firing.
-      const eventBridgeOnly = file.scheduled !== undefined && !(typeof file.event === 'object' && file.event !== null && 'patchbay' in file.event);
-      const report = await routeEventFile(file, wantFunctions && !eventBridgeOnly ? manifests : [], { snsClient: client, env });
+      const report = await routeEventFile(file, wantFunctions && !file.scheduled?.eventBridgeOnly ? manifests : [], { snsClient: client, env });
       if (options.rule !== undefined) report.results = report.results.filter((r) => r.rule === options.rule);
       if (file.scheduled) {
         report.eventBridge = options.targetKind === 'function' ? [] : routeEventBridgeTargets(catalog, file.scheduled.event, { stage, region, rule: file.scheduled.rule, scheduledRule: file.scheduled.rule }).filter(
@@ -261,7 +260,7 @@ export async function runRoute(paths: readonly string[], options: RouteOptions, 
 function scheduledDeliveries(rule: { name: string; schedule?: string; targets: ReadonlyArray<{ id: string; kind: string }> }, context: { service: string; stage: string; region: string }): EventFile[] {
   // The next firing after now (a rate rule taken as created at the start of this minute), to the second.
   const now = Math.floor(Date.now() / 60_000) * 60_000;
-  const time = nextFirings(parseSchedule(rule.schedule ?? ''), new Date(now), 1)[0] ?? new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const time = nextFirings(parseSchedule(rule.schedule ?? ''), new Date(now), 1)[0] ?? isoSeconds(now);
   const ruleArnName = rulePhysicalName(context.service, context.stage, rule.name);
   const event = {
     version: '0',
@@ -277,7 +276,7 @@ function scheduledDeliveries(rule: { name: string; schedule?: string; targets: R
   const functionTargets = rule.targets.filter((target) => target.kind === 'function');
   const entries: EventFile[] = functionTargets.map((target) => ({ absolutePath: '', displayPath: `${label} (target ${target.id})`, event: { patchbay: { rule: rule.name, target: target.id, ruleArnName }, event } }));
   // The sns and eventBus targets receive the Scheduled Event itself: shown once, with the first entry.
-  if (entries.length === 0) entries.push({ absolutePath: '', displayPath: label, event: {} });
+  if (entries.length === 0) return [{ absolutePath: '', displayPath: label, event, scheduled: { rule: rule.name, event, eventBridgeOnly: true } }];
   entries[0].scheduled = { rule: rule.name, event };
   return entries;
 }
